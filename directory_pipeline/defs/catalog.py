@@ -1,0 +1,44 @@
+"""The directory catalog as an asset: what we sell and where we submit."""
+
+from __future__ import annotations
+
+import os
+
+import dagster as dg
+
+from directory_pipeline.catalog.active import active_catalog
+from directory_pipeline.defs.resources import SupabaseResource
+from directory_pipeline.store.directories import upsert_directories
+
+
+@dg.asset(
+    group_name="catalog",
+    kinds={"postgres", "yaml"},
+    description=(
+        "Directories we submit to, with their package tier, allowed hosts and politeness "
+        "limits, kept in step with the catalog file in the `directories` table. Includes the "
+        "local sandbox sites when the local stack runs."
+    ),
+)
+def directory_catalog(supabase: SupabaseResource) -> dg.MaterializeResult:
+    sandbox_port = int(os.environ["SANDBOX_PORT"]) if os.environ.get("SANDBOX_PORT") else None
+    catalog = active_catalog(sandbox_port)
+    written = upsert_directories(supabase.database_url, catalog.directories)
+    by_tier = {
+        tier.package.value: sum(1 for d in catalog.directories if d.tier is tier.package)
+        for tier in catalog.packages
+    }
+    return dg.MaterializeResult(
+        metadata={
+            "directories": dg.MetadataValue.int(written),
+            "enabled": dg.MetadataValue.int(sum(d.enabled for d in catalog.directories)),
+            "by_tier": dg.MetadataValue.json(by_tier),
+            "packages": dg.MetadataValue.md(
+                "| package | price | directories |\n|---|---|---|\n"
+                + "\n".join(
+                    f"| {t.package.value} | ${t.price_usd} | {t.directories} |"
+                    for t in catalog.packages
+                )
+            ),
+        }
+    )

@@ -1,0 +1,122 @@
+"""The directory catalog and package tiers, loaded from `catalog/catalog.yaml`."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import urlparse
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from directory_pipeline.domain.message import DirectorySlug
+from directory_pipeline.domain.tiers import Package
+
+
+class PackageTier(BaseModel):
+    """A package as sold: its price and how many directories it buys."""
+
+    model_config = ConfigDict(frozen=True)
+
+    package: Package
+    price_usd: Annotated[int, Field(gt=0)]
+    directories: Annotated[int, Field(gt=0)]
+    description: str = ""
+
+
+class DirectoryEntry(BaseModel):
+    """A directory we can submit to, with the politeness and safety limits that apply to it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    slug: DirectorySlug
+    name: str
+    submit_url: str
+    tier: Package
+    enabled: bool = True
+    requires_payment: bool = False
+    hosts: list[str] = Field(
+        default_factory=list, description="Hosts the browser may reach; defaults to submit_url's."
+    )
+    language: str = "en"
+    sandbox: bool = Field(default=False, description="A local sandbox site on loopback.")
+    max_concurrency: Annotated[int, Field(ge=1)] = 1
+    min_interval_seconds: Annotated[float, Field(ge=0)] = 30.0
+
+    @model_validator(mode="after")
+    def _hosts_default_to_submit_url(self) -> DirectoryEntry:
+        parsed = urlparse(self.submit_url)
+        if parsed.scheme not in {"http", "https"} or not parsed.hostname:
+            raise ValueError(f"submit_url must be an absolute http(s) URL, got {self.submit_url!r}")
+        if not self.hosts:
+            object.__setattr__(self, "hosts", [parsed.hostname])
+        return self
+
+
+class UnknownDirectoryError(ValueError):
+    """A job named directories the catalog does not have."""
+
+
+class Catalog(BaseModel):
+    """Packages and directories; answers which directories a job gets."""
+
+    model_config = ConfigDict(frozen=True)
+
+    packages: list[PackageTier]
+    directories: list[DirectoryEntry]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Catalog:
+        sold = [tier.package for tier in self.packages]
+        if sorted(sold, key=lambda p: p.rank) != list(Package):
+            raise ValueError("packages must list each of starter, growth, pro, enterprise once")
+        slugs = [d.slug for d in self.directories]
+        duplicates = sorted({s for s in slugs if slugs.count(s) > 1})
+        if duplicates:
+            raise ValueError(f"directory slugs listed twice: {', '.join(duplicates)}")
+        return self
+
+    def tier(self, package: Package) -> PackageTier:
+        return next(t for t in self.packages if t.package is package)
+
+    def directory(self, slug: str) -> DirectoryEntry:
+        for entry in self.directories:
+            if entry.slug == slug:
+                return entry
+        raise UnknownDirectoryError(f"unknown directory {slug!r}")
+
+    def directories_for(
+        self, package: Package, requested: list[str] | None = None
+    ) -> list[DirectoryEntry]:
+        """The directories a job works on.
+
+        An explicit list is honoured as given (disabled or paid-only entries stay in it and
+        end as `skipped`, so staff see them); otherwise the package's enabled directories,
+        lower tiers first, up to the number the package buys.
+        """
+        limit = self.tier(package).directories
+        if requested:
+            unknown = [s for s in requested if s not in {d.slug for d in self.directories}]
+            if unknown:
+                raise UnknownDirectoryError(f"unknown directories: {', '.join(unknown)}")
+            if len(set(requested)) > limit:
+                raise ValueError(
+                    f"{len(set(requested))} directories requested; {package.value} buys {limit}"
+                )
+            return [self.directory(slug) for slug in dict.fromkeys(requested)]
+        eligible = [d for d in self.directories if d.enabled and package.includes(d.tier)]
+        eligible.sort(key=lambda d: d.tier.rank)
+        return eligible[:limit]
+
+    def with_directories(self, extra: list[DirectoryEntry]) -> Catalog:
+        return Catalog(packages=self.packages, directories=[*self.directories, *extra])
+
+
+def load_catalog(path: Path | None = None) -> Catalog:
+    """The catalog from `path`, or the one shipped with the package."""
+    if path is None:
+        text = resources.files("directory_pipeline.catalog").joinpath("catalog.yaml").read_text()
+    else:
+        text = path.read_text()
+    return Catalog.model_validate(yaml.safe_load(text))

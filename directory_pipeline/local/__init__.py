@@ -1,0 +1,1 @@
+"""The embedded local stack: Postgres, an SQS API, the sandbox sites and Dagster, on loopback."""

@@ -1,0 +1,222 @@
+"""The whole local stack behind `directory-pipeline dev`, with all state in one folder.
+
+Order: Postgres (migrated) → SQS API with queue + DLQ → sandbox sites → Dagster. The state
+file `stack.json` tells every other command where each service is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from directory_pipeline.catalog.active import active_catalog
+from directory_pipeline.local.dagster_dev import DagsterDev
+from directory_pipeline.local.ports import free_port, wait_for_port
+from directory_pipeline.local.postgres import LocalPostgres
+from directory_pipeline.local.processes import ChildProcess
+from directory_pipeline.local.sqs import LOCAL_CREDENTIALS, LocalSqs
+from directory_pipeline.queue.sqs import create_queues, sqs_client
+from directory_pipeline.settings import Settings, stack_file
+from directory_pipeline.store.directories import upsert_directories
+from directory_pipeline.store.migrate import migrate
+
+DEFAULT_UI_PORT = 3000
+
+
+class StackPorts(BaseModel):
+    postgres: int
+    sqs: int
+    sandbox: int
+    dagster: int
+
+
+class StackState(BaseModel):
+    """What `stack.json` holds."""
+
+    pid: int
+    running: bool
+    started_at: dt.datetime
+    ports: StackPorts
+    settings: dict[str, Any]
+    dagster_url: str
+
+
+def read_stack_state(state_dir: Path) -> StackState | None:
+    path = stack_file(state_dir)
+    if not path.exists():
+        return None
+    return StackState.model_validate_json(path.read_text())
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class LocalStack:
+    """Starts and stops every local service; `start()` returns the settings to reach them."""
+
+    def __init__(self, state_dir: Path, ui_port: int | None = None) -> None:
+        self.state_dir = state_dir
+        self.ui_port = ui_port
+        self.logs = state_dir / "logs"
+        self.postgres: LocalPostgres | None = None
+        self.sqs: LocalSqs | None = None
+        self.sandbox: ChildProcess | None = None
+        self.dagster: DagsterDev | None = None
+        self.settings: Settings | None = None
+
+    def _ports(self) -> StackPorts:
+        previous = read_stack_state(self.state_dir)
+        if (
+            previous
+            and previous.running
+            and pid_alive(previous.pid)
+            and previous.pid != os.getpid()
+        ):
+            raise RuntimeError(
+                f"a local stack already runs from {self.state_dir} (pid {previous.pid})"
+            )
+        old = previous.ports if previous else None
+        taken: set[int] = set()
+
+        def pick(preferred: int | None) -> int:
+            port = free_port(preferred)
+            while port in taken:
+                port = free_port()
+            taken.add(port)
+            return port
+
+        return StackPorts(
+            postgres=pick(old.postgres if old else None),
+            sqs=pick(old.sqs if old else None),
+            sandbox=pick(old.sandbox if old else None),
+            dagster=pick(self.ui_port or (old.dagster if old else DEFAULT_UI_PORT)),
+        )
+
+    def start(self) -> Settings:
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        self.logs.mkdir(exist_ok=True)
+        ports = self._ports()
+
+        self.postgres = LocalPostgres(self.state_dir / "postgres", ports.postgres)
+        self.postgres.start()
+        dsn = self.postgres.dsn()
+        migrate(dsn)
+
+        self.sqs = LocalSqs(ports.sqs, self.logs / "sqs.log")
+        self.sqs.start()
+        client = sqs_client("us-east-1", self.sqs.endpoint_url, "local", "local")
+        queue_url, dlq_url = create_queues(client)
+
+        base_env = {
+            **os.environ,
+            "CREWAI_DISABLE_TELEMETRY": "true",
+            "CREWAI_STORAGE_DIR": str(self.state_dir / "crewai"),
+        }
+        self.sandbox = ChildProcess(
+            "sandbox",
+            [
+                sys.executable,
+                "-m",
+                "directory_pipeline.cli",
+                "sandbox",
+                "serve",
+                "--port",
+                str(ports.sandbox),
+                "--state-dir",
+                str(self.state_dir),
+            ],
+            self.logs / "sandbox.log",
+            env=base_env,
+        )
+        self.sandbox.start()
+        if not wait_for_port(ports.sandbox, timeout=30):
+            raise RuntimeError(f"sandbox sites did not start; see {self.logs / 'sandbox.log'}")
+
+        chromium = os.environ.get("CHROMIUM_EXECUTABLE_PATH") or shutil.which("chromium")
+        self.settings = Settings(
+            state_dir=self.state_dir,
+            database_url=dsn,
+            sqs_queue_url=queue_url,
+            sqs_dlq_url=dlq_url,
+            sqs_endpoint_url=self.sqs.endpoint_url,
+            aws_region="us-east-1",
+            aws_access_key_id=LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=LOCAL_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+            chromium_executable_path=chromium,
+            llm_base_url=os.environ.get("LLM_BASE_URL"),
+            llm_model=os.environ.get("LLM_MODEL"),
+            llm_api_key=os.environ.get("LLM_API_KEY"),
+            evidence_root=str(self.state_dir / "evidence"),
+            sandbox_port=ports.sandbox,
+            dagster_home=str(self.state_dir / "dagster"),
+            dagster_webserver_url=f"http://127.0.0.1:{ports.dagster}",
+        )
+        upsert_directories(dsn, active_catalog(ports.sandbox).directories)
+        self._write_state(ports, running=True)
+
+        self.dagster = DagsterDev(
+            self.state_dir / "dagster",
+            ports.dagster,
+            {**base_env, **self.settings.as_env()},
+            self.logs / "dagster.log",
+        )
+        self.dagster.start()
+        self.dagster.wait_until_loaded()
+        return self.settings
+
+    def _write_state(self, ports: StackPorts, running: bool) -> None:
+        assert self.settings is not None
+        state = StackState(
+            pid=os.getpid(),
+            running=running,
+            started_at=dt.datetime.now(dt.UTC),
+            ports=ports,
+            settings=self.settings.model_dump(mode="json", exclude={"state_dir"}),
+            dagster_url=f"http://127.0.0.1:{ports.dagster}",
+        )
+        path = stack_file(self.state_dir)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(state.model_dump(mode="json"), indent=2))
+        tmp.replace(path)
+
+    def failed_child(self) -> str | None:
+        """The name of a child process that has exited on its own, if any."""
+        for child in (
+            self.sandbox,
+            self.sqs.child if self.sqs else None,
+            self.dagster.child if self.dagster else None,
+        ):
+            if child is not None and child.process is not None and child.exited() is not None:
+                return child.name
+        return None
+
+    def stop(self) -> None:
+        """Stop everything that was started, newest first; safe to call twice."""
+        if self.dagster:
+            self.dagster.stop()
+        if self.sandbox:
+            self.sandbox.stop(grace_seconds=5)
+        if self.sqs:
+            self.sqs.stop()
+        if self.postgres:
+            self.postgres.stop()
+        state = read_stack_state(self.state_dir)
+        if state is not None and state.pid == os.getpid():
+            path = stack_file(self.state_dir)
+            path.write_text(
+                json.dumps({**state.model_dump(mode="json"), "running": False}, indent=2)
+            )

