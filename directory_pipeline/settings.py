@@ -34,6 +34,7 @@ ENV_VARS: dict[str, str] = {
     "llm_api_key": "LLM_API_KEY",
     "evidence_root": "EVIDENCE_ROOT",
     "sandbox_port": "SANDBOX_PORT",
+    "catalog_path": "DIRECTORY_CATALOG",
     "dagster_home": "DAGSTER_HOME",
     "dagster_webserver_url": "DAGSTER_WEBSERVER_URL",
 }
@@ -60,6 +61,7 @@ class Settings(BaseModel):
     llm_api_key: str | None = None
     evidence_root: str | None = None
     sandbox_port: int | None = None
+    catalog_path: Path | None = None
     dagster_home: str | None = None
     dagster_webserver_url: str | None = None
 

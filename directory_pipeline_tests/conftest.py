@@ -26,7 +26,7 @@ os.environ.setdefault("CREWAI_DISABLE_TELEMETRY", "true")
 _PROJECT_ENV = [
     "DATABASE_URL", "SQS_QUEUE_URL", "SQS_DLQ_URL", "SQS_ENDPOINT_URL", "AWS_REGION",
     "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "SUPABASE_URL", "SUPABASE_SERVICE_ROLE_KEY",
-    "LLM_BASE_URL", "LLM_MODEL", "LLM_API_KEY", "EVIDENCE_ROOT", "SANDBOX_PORT", "DAGSTER_HOME",
+    "LLM_BASE_URL", "LLM_MODEL", "LLM_API_KEY", "EVIDENCE_ROOT", "SANDBOX_PORT", "DIRECTORY_CATALOG", "DAGSTER_HOME",
     "DAGSTER_WEBSERVER_URL", "DIRECTORY_PIPELINE_STATE_DIR",
 ]
 
@@ -48,13 +48,18 @@ def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalP
     server.stop()
 
 
+def create_database(server: LocalPostgres) -> str:
+    """A fresh, empty database on the test server; returns its DSN."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server.dsn("postgres"), autocommit=True) as conn:
+        conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
+    return server.dsn(name)
+
+
 @pytest.fixture
 def database_url(postgres_server: LocalPostgres) -> str:
     """A fresh, empty database for one test."""
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(postgres_server.dsn("postgres"), autocommit=True) as conn:
-        conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
-    return postgres_server.dsn(name)
+    return create_database(postgres_server)
 
 
 @pytest.fixture
@@ -125,4 +130,27 @@ SAMPLE_PROFILE = {
 def profile_file(tmp_path: Path) -> Path:
     path = tmp_path / "profile.json"
     path.write_text(json.dumps(SAMPLE_PROFILE))
+    return path
+
+
+@pytest.fixture
+def catalog_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A catalog with three test directories, selected through DIRECTORY_CATALOG."""
+    import yaml
+
+    from directory_pipeline.domain import load_catalog
+
+    shipped = load_catalog()
+    data = {
+        "packages": [t.model_dump(mode="json") for t in shipped.packages],
+        "directories": [
+            {"slug": slug, "name": slug.title(), "submit_url": f"https://{slug}.example/add",
+             "tier": tier}
+            for slug, tier in [("alpha-listings", "starter"), ("bravo-local", "starter"),
+                               ("charlie-pro", "pro")]
+        ],
+    }
+    path = tmp_path / "catalog.yaml"
+    path.write_text(yaml.safe_dump(data))
+    monkeypatch.setenv("DIRECTORY_CATALOG", str(path))
     return path

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from directory_pipeline.domain import Catalog, DirectoryEntry, Package, load_catalog
 
 
@@ -26,8 +28,9 @@ def sandbox_directories(port: int) -> list[DirectoryEntry]:
     ]
 
 
-def active_catalog(sandbox_port: int | None = None) -> Catalog:
-    catalog = load_catalog()
+def active_catalog(sandbox_port: int | None = None, path: Path | None = None) -> Catalog:
+    """The shipped catalog (or the file at `path`), plus sandbox sites when given a port."""
+    catalog = load_catalog(path)
     if sandbox_port:
         catalog = catalog.with_directories(sandbox_directories(sandbox_port))
     return catalog

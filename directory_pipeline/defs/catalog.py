@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import dagster as dg
 
@@ -22,7 +23,8 @@ from directory_pipeline.store.directories import upsert_directories
 )
 def directory_catalog(supabase: SupabaseResource) -> dg.MaterializeResult:
     sandbox_port = int(os.environ["SANDBOX_PORT"]) if os.environ.get("SANDBOX_PORT") else None
-    catalog = active_catalog(sandbox_port)
+    catalog_path = os.environ.get("DIRECTORY_CATALOG")
+    catalog = active_catalog(sandbox_port, Path(catalog_path) if catalog_path else None)
     written = upsert_directories(supabase.database_url, catalog.directories)
     by_tier = {
         tier.package.value: sum(1 for d in catalog.directories if d.tier is tier.package)

@@ -162,10 +162,12 @@ class LocalStack:
             llm_api_key=os.environ.get("LLM_API_KEY"),
             evidence_root=str(self.state_dir / "evidence"),
             sandbox_port=ports.sandbox,
+            catalog_path=os.environ.get("DIRECTORY_CATALOG") or None,
             dagster_home=str(self.state_dir / "dagster"),
             dagster_webserver_url=f"http://127.0.0.1:{ports.dagster}",
         )
-        upsert_directories(dsn, active_catalog(ports.sandbox).directories)
+        catalog = active_catalog(ports.sandbox, self.settings.catalog_path)
+        upsert_directories(dsn, catalog.directories)
         self._write_state(ports, running=True)
 
         self.dagster = DagsterDev(
