@@ -24,10 +24,24 @@ os.environ.setdefault("CREWAI_DISABLE_TELEMETRY", "true")
 # Environment variables the project reads; cleared per test so a developer's shell (or a
 # running local stack) never leaks into a test.
 _PROJECT_ENV = [
-    "DATABASE_URL", "SQS_QUEUE_URL", "SQS_DLQ_URL", "SQS_ENDPOINT_URL", "AWS_REGION",
-    "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "SUPABASE_URL", "SUPABASE_SERVICE_ROLE_KEY",
-    "LLM_BASE_URL", "LLM_MODEL", "LLM_API_KEY", "EVIDENCE_ROOT", "SANDBOX_PORT", "DIRECTORY_CATALOG", "DAGSTER_HOME",
-    "DAGSTER_WEBSERVER_URL", "DIRECTORY_PIPELINE_STATE_DIR",
+    "DATABASE_URL",
+    "SQS_QUEUE_URL",
+    "SQS_DLQ_URL",
+    "SQS_ENDPOINT_URL",
+    "AWS_REGION",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "SUPABASE_URL",
+    "SUPABASE_SERVICE_ROLE_KEY",
+    "LLM_BASE_URL",
+    "LLM_MODEL",
+    "LLM_API_KEY",
+    "EVIDENCE_ROOT",
+    "SANDBOX_PORT",
+    "DIRECTORY_CATALOG",
+    "DAGSTER_HOME",
+    "DAGSTER_WEBSERVER_URL",
+    "DIRECTORY_PIPELINE_STATE_DIR",
 ]
 
 
@@ -86,7 +100,9 @@ def job_queue(sqs_server: LocalSqs) -> JobQueue:
 
 @pytest.fixture
 def stack_env(
-    monkeypatch: pytest.MonkeyPatch, migrated_database_url: str, job_queue: JobQueue,
+    monkeypatch: pytest.MonkeyPatch,
+    migrated_database_url: str,
+    job_queue: JobQueue,
     sqs_server: LocalSqs,
 ) -> dict[str, str]:
     """Point the project's settings at this test's database and queues via the environment."""
@@ -144,10 +160,17 @@ def catalog_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     data = {
         "packages": [t.model_dump(mode="json") for t in shipped.packages],
         "directories": [
-            {"slug": slug, "name": slug.title(), "submit_url": f"https://{slug}.example/add",
-             "tier": tier}
-            for slug, tier in [("alpha-listings", "starter"), ("bravo-local", "starter"),
-                               ("charlie-pro", "pro")]
+            {
+                "slug": slug,
+                "name": slug.title(),
+                "submit_url": f"https://{slug}.example/add",
+                "tier": tier,
+            }
+            for slug, tier in [
+                ("alpha-listings", "starter"),
+                ("bravo-local", "starter"),
+                ("charlie-pro", "pro"),
+            ]
         ],
     }
     path = tmp_path / "catalog.yaml"

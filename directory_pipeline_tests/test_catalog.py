@@ -10,22 +10,29 @@ from directory_pipeline.domain.catalog import UnknownDirectoryError
 
 def _entry(slug: str, tier: Package, **extra: object) -> DirectoryEntry:
     return DirectoryEntry.model_validate(
-        {"slug": slug, "name": slug.title(), "submit_url": f"https://{slug}.example/add",
-         "tier": tier, **extra}
+        {
+            "slug": slug,
+            "name": slug.title(),
+            "submit_url": f"https://{slug}.example/add",
+            "tier": tier,
+            **extra,
+        }
     )
 
 
 @pytest.fixture
 def catalog() -> Catalog:
     shipped = load_catalog()
-    return shipped.with_directories([
-        _entry("alpha", Package.STARTER),
-        _entry("bravo", Package.GROWTH),
-        _entry("charlie", Package.PRO),
-        _entry("delta", Package.ENTERPRISE),
-        _entry("echo", Package.STARTER, enabled=False),
-        _entry("foxtrot", Package.STARTER, requires_payment=True),
-    ])
+    return shipped.with_directories(
+        [
+            _entry("alpha", Package.STARTER),
+            _entry("bravo", Package.GROWTH),
+            _entry("charlie", Package.PRO),
+            _entry("delta", Package.ENTERPRISE),
+            _entry("echo", Package.STARTER, enabled=False),
+            _entry("foxtrot", Package.STARTER, requires_payment=True),
+        ]
+    )
 
 
 def test_shipped_packages_have_prices_and_counts() -> None:
@@ -45,8 +52,10 @@ def test_a_package_gets_its_tier_and_the_tiers_below(catalog: Catalog) -> None:
 
 def test_the_package_count_caps_the_list(catalog: Catalog) -> None:
     small = Catalog(
-        packages=[t.model_copy(update={"directories": 1}) if t.package is Package.STARTER else t
-                  for t in catalog.packages],
+        packages=[
+            t.model_copy(update={"directories": 1}) if t.package is Package.STARTER else t
+            for t in catalog.packages
+        ],
         directories=catalog.directories,
     )
     assert [d.slug for d in small.directories_for(Package.STARTER)] == ["alpha"]

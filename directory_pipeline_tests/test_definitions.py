@@ -30,7 +30,11 @@ def test_dagster_definitions_validate_passes(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
     result = subprocess.run(
         [str(dagster), "definitions", "validate", "-w", str(PROJECT_ROOT / "workspace.yaml")],
-        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=180,
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Validation successful" in result.stderr + result.stdout
@@ -60,15 +64,22 @@ def test_supabase_rest_client_needs_url_and_key() -> None:
     bare = SupabaseResource(database_url="postgresql://x@127.0.0.1:1/db")
     with pytest.raises(dg.DagsterInvariantViolationError, match="SUPABASE_URL"):
         bare.rest_client()
-    configured = SupabaseResource(database_url="postgresql://x@127.0.0.1:1/db",
-                                  url="http://127.0.0.1:1", service_role_key="sb_secret_test")
+    configured = SupabaseResource(
+        database_url="postgresql://x@127.0.0.1:1/db",
+        url="http://127.0.0.1:1",
+        service_role_key="sb_secret_test",
+    )
     assert str(configured.rest_client().rest_url) == "http://127.0.0.1:1/rest/v1"
 
 
 def test_sqs_resource_talks_to_the_configured_endpoint(job_queue, sqs_server) -> None:
-    resource = SqsResource(queue_url=job_queue.queue_url, dlq_url=job_queue.dlq_url,
-                           endpoint_url=sqs_server.endpoint_url, access_key_id="local",
-                           secret_access_key="local")
+    resource = SqsResource(
+        queue_url=job_queue.queue_url,
+        dlq_url=job_queue.dlq_url,
+        endpoint_url=sqs_server.endpoint_url,
+        access_key_id="local",
+        secret_access_key="local",
+    )
     queue = resource.job_queue()
     queue.send_body('{"hello": 1}')
     assert queue.depth() == 1

@@ -31,9 +31,12 @@ def test_doctor_reports_a_stopped_queue(
     sqs.start()
     queue_url, dlq_url = create_queues(sqs_client("us-east-1", sqs.endpoint_url, "l", "l"))
     for name, value in {
-        "DATABASE_URL": migrated_database_url, "SQS_QUEUE_URL": queue_url,
-        "SQS_DLQ_URL": dlq_url, "SQS_ENDPOINT_URL": sqs.endpoint_url,
-        "AWS_ACCESS_KEY_ID": "l", "AWS_SECRET_ACCESS_KEY": "l",
+        "DATABASE_URL": migrated_database_url,
+        "SQS_QUEUE_URL": queue_url,
+        "SQS_DLQ_URL": dlq_url,
+        "SQS_ENDPOINT_URL": sqs.endpoint_url,
+        "AWS_ACCESS_KEY_ID": "l",
+        "AWS_SECRET_ACCESS_KEY": "l",
     }.items():
         monkeypatch.setenv(name, value)
 
@@ -79,7 +82,7 @@ def test_doctor_without_configuration_fails_every_link_with_what_is_missing() ->
 
 
 def test_doctor_launches_the_real_browser(stack_env: dict[str, str]) -> None:
-    code, report = _doctor("--skip", "dagster")
+    _, report = _doctor("--skip", "dagster")
     browser = _by_name(report)["browser"]
     assert browser["status"] == "ok", browser
     assert browser["detail"].startswith("Chromium ")

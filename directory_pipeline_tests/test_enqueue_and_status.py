@@ -28,8 +28,9 @@ def _jobs(dsn: str) -> list[tuple]:
 def test_enqueue_writes_the_row_and_sends_the_message(
     stack_env: dict[str, str], job_queue: JobQueue, profile_file: Path, catalog_file: Path
 ) -> None:
-    result = CliRunner().invoke(main, ["enqueue", "--package", "starter", "--profile",
-                                       str(profile_file), "--json"])
+    result = CliRunner().invoke(
+        main, ["enqueue", "--package", "starter", "--profile", str(profile_file), "--json"]
+    )
     assert result.exit_code == 0, result.output
     job_id = uuid.UUID(json.loads(result.output)["job_id"])
 
@@ -42,14 +43,26 @@ def test_enqueue_writes_the_row_and_sends_the_message(
     assert message.package.value == "starter"
     assert message.business is not None
     assert message.business.business_name == SAMPLE_PROFILE["business_name"]
-    assert message.customer_id == uuid.uuid5(uuid.NAMESPACE_URL, f"mailto:{SAMPLE_PROFILE['email']}")
+    assert message.customer_id == uuid.uuid5(
+        uuid.NAMESPACE_URL, f"mailto:{SAMPLE_PROFILE['email']}"
+    )
 
 
 def test_explicit_directories_travel_in_row_and_message(
     stack_env: dict[str, str], job_queue: JobQueue, profile_file: Path, catalog_file: Path
 ) -> None:
-    result = CliRunner().invoke(main, ["enqueue", "--package", "pro", "--profile",
-                                       str(profile_file), "--directories", "charlie-pro,alpha-listings"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "enqueue",
+            "--package",
+            "pro",
+            "--profile",
+            str(profile_file),
+            "--directories",
+            "charlie-pro,alpha-listings",
+        ],
+    )
     assert result.exit_code == 0, result.output
     [row] = _jobs(stack_env["DATABASE_URL"])
     assert row[4:] == (2, ["charlie-pro", "alpha-listings"])
@@ -72,8 +85,18 @@ def test_bad_profile_is_rejected_at_the_edge_and_nothing_is_written(
 def test_unknown_directory_is_rejected_and_nothing_is_written(
     stack_env: dict[str, str], job_queue: JobQueue, profile_file: Path, catalog_file: Path
 ) -> None:
-    result = CliRunner().invoke(main, ["enqueue", "--package", "starter", "--profile",
-                                       str(profile_file), "--directories", "nowhere-dir"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "enqueue",
+            "--package",
+            "starter",
+            "--profile",
+            str(profile_file),
+            "--directories",
+            "nowhere-dir",
+        ],
+    )
     assert result.exit_code == 2
     assert "unknown directories: nowhere-dir" in result.output
     assert _jobs(stack_env["DATABASE_URL"]) == []
@@ -81,8 +104,9 @@ def test_unknown_directory_is_rejected_and_nothing_is_written(
 
 
 def test_enqueue_without_a_stack_says_what_is_missing(profile_file: Path) -> None:
-    result = CliRunner().invoke(main, ["enqueue", "--package", "starter", "--profile",
-                                       str(profile_file)])
+    result = CliRunner().invoke(
+        main, ["enqueue", "--package", "starter", "--profile", str(profile_file)]
+    )
     assert result.exit_code == 2
     assert "DATABASE_URL" in result.output and "directory-pipeline dev" in result.output
 
@@ -91,8 +115,11 @@ def test_status_reports_the_job_and_its_results(
     stack_env: dict[str, str], profile_file: Path, catalog_file: Path
 ) -> None:
     runner = CliRunner()
-    job_id = json.loads(runner.invoke(main, ["enqueue", "--package", "starter", "--profile",
-                                             str(profile_file), "--json"]).output)["job_id"]
+    job_id = json.loads(
+        runner.invoke(
+            main, ["enqueue", "--package", "starter", "--profile", str(profile_file), "--json"]
+        ).output
+    )["job_id"]
     with psycopg.connect(stack_env["DATABASE_URL"]) as conn:
         conn.execute(
             "insert into job_results (job_id, directory_slug, status, confirmation_text, "
@@ -103,12 +130,16 @@ def test_status_reports_the_job_and_its_results(
     result = runner.invoke(main, ["status", job_id, "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output) == {
-        "job": {"id": job_id, "status": "pending", "directories_total": 2,
-                "directories_done": 0},
-        "results": [{"directory_slug": "alpha-listings", "status": "submitted",
-                     "confirmation_text": "Thanks!",
-                     "final_url": "https://alpha-listings.example/thanks",
-                     "evidence_uri": "file:///e/1"}],
+        "job": {"id": job_id, "status": "pending", "directories_total": 2, "directories_done": 0},
+        "results": [
+            {
+                "directory_slug": "alpha-listings",
+                "status": "submitted",
+                "confirmation_text": "Thanks!",
+                "final_url": "https://alpha-listings.example/thanks",
+                "evidence_uri": "file:///e/1",
+            }
+        ],
     }
     missing = runner.invoke(main, ["status", str(uuid.uuid4()), "--json"])
     assert missing.exit_code == 1 and "no job" in missing.output

@@ -56,8 +56,9 @@ def test_malformed_field_is_named(change: dict, field: str) -> None:
     assert any(line.startswith(field) for line in describe_validation_error(caught.value))
 
 
-@pytest.mark.parametrize("missing", ["schema_version", "job_id", "customer_id", "package",
-                                     "requested_at"])
+@pytest.mark.parametrize(
+    "missing", ["schema_version", "job_id", "customer_id", "package", "requested_at"]
+)
 def test_missing_required_field_is_named(missing: str) -> None:
     body = {k: v for k, v in VALID.items() if k != missing}
     with pytest.raises(ValidationError) as caught:

@@ -11,11 +11,32 @@ from directory_pipeline.store import migrate as migrations
 from directory_pipeline.store.migrate import MigrationDriftError, migrate, pending_migrations
 
 CONTRACT_COLUMNS = {
-    "jobs": {"id", "customer_id", "package", "status", "business", "directories_total",
-             "directories_done", "created_at", "started_at", "completed_at", "error"},
-    "job_results": {"job_id", "directory_slug", "status", "submitted_at", "confirmation_text",
-                    "final_url", "evidence_uri", "error", "attempts", "plan_fingerprint",
-                    "updated_at"},
+    "jobs": {
+        "id",
+        "customer_id",
+        "package",
+        "status",
+        "business",
+        "directories_total",
+        "directories_done",
+        "created_at",
+        "started_at",
+        "completed_at",
+        "error",
+    },
+    "job_results": {
+        "job_id",
+        "directory_slug",
+        "status",
+        "submitted_at",
+        "confirmation_text",
+        "final_url",
+        "evidence_uri",
+        "error",
+        "attempts",
+        "plan_fingerprint",
+        "updated_at",
+    },
     "directories": {"slug", "name", "submit_url", "tier", "enabled"},
     "form_plans": {"directory_slug", "fingerprint", "plan"},
     "submission_attempts": {"job_id", "directory_slug", "attempt_no", "intent_at", "result_at"},
@@ -41,8 +62,9 @@ def test_migrations_apply_twice_cleanly(database_url: str) -> None:
 
 def test_concurrent_migrators_apply_each_migration_once(database_url: str) -> None:
     results: list[list[str]] = []
-    threads = [threading.Thread(target=lambda: results.append(migrate(database_url)))
-               for _ in range(3)]
+    threads = [
+        threading.Thread(target=lambda: results.append(migrate(database_url))) for _ in range(3)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -52,7 +74,10 @@ def test_concurrent_migrators_apply_each_migration_once(database_url: str) -> No
 
 
 def test_contract_statuses_are_enforced_by_the_database(migrated_database_url: str) -> None:
-    with psycopg.connect(migrated_database_url) as conn, pytest.raises(psycopg.errors.CheckViolation):
+    with (
+        psycopg.connect(migrated_database_url) as conn,
+        pytest.raises(psycopg.errors.CheckViolation),
+    ):
         conn.execute(
             "insert into jobs (id, customer_id, package, status) "
             "values (gen_random_uuid(), gen_random_uuid(), 'starter', 'done')"

@@ -22,8 +22,9 @@ def test_profile_round_trips_through_json(profile: BusinessProfile) -> None:
 
 
 def test_phone_is_normalised_to_e164_using_the_country() -> None:
-    profile = BusinessProfile.model_validate({**SAMPLE_PROFILE, "phone": "030 1234567",
-                                              "country": "de"})
+    profile = BusinessProfile.model_validate(
+        {**SAMPLE_PROFILE, "phone": "030 1234567", "country": "de"}
+    )
     assert profile.phone == "+49301234567"
     assert profile.country == "DE"
     assert profile.country_name == "Germany"
@@ -67,16 +68,18 @@ BAD_VALUES = [
 
 
 @pytest.mark.parametrize(("field", "value", "expected"), BAD_VALUES)
-def test_bad_value_is_rejected_with_the_field_and_reason(field: str, value: object,
-                                                         expected: str) -> None:
+def test_bad_value_is_rejected_with_the_field_and_reason(
+    field: str, value: object, expected: str
+) -> None:
     with pytest.raises(ValidationError) as caught:
         BusinessProfile.model_validate({**SAMPLE_PROFILE, field: value})
     lines = describe_validation_error(caught.value, "business")
     assert any(line.startswith(f"business.{field}") and expected in line for line in lines), lines
 
 
-@pytest.mark.parametrize("field", ["business_name", "email", "phone", "city", "country",
-                                   "primary_category"])
+@pytest.mark.parametrize(
+    "field", ["business_name", "email", "phone", "city", "country", "primary_category"]
+)
 def test_missing_required_field_is_named(field: str) -> None:
     payload = {k: v for k, v in SAMPLE_PROFILE.items() if k != field}
     with pytest.raises(ValidationError) as caught:
@@ -96,8 +99,10 @@ def test_unknown_keys_are_ignored() -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.sampled_from(["email", "phone", "country", "business_name", "city"]),
-       st.one_of(st.integers(), st.just(""), st.just("   "), st.lists(st.integers(), max_size=2)))
+@given(
+    st.sampled_from(["email", "phone", "country", "business_name", "city"]),
+    st.one_of(st.integers(), st.just(""), st.just("   "), st.lists(st.integers(), max_size=2)),
+)
 def test_garbage_in_a_required_field_is_always_refused(field: str, garbage: object) -> None:
     with pytest.raises(ValidationError) as caught:
         BusinessProfile.model_validate({**SAMPLE_PROFILE, field: garbage})

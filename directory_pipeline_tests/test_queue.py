@@ -35,8 +35,7 @@ def test_redrive_policy_moves_a_poison_message_to_the_dlq(job_queue: JobQueue) -
     job_queue.send_body("never processed")
     client = job_queue.client
     for _ in range(MAX_RECEIVE_COUNT + 1):
-        client.receive_message(QueueUrl=job_queue.queue_url, VisibilityTimeout=0,
-                               WaitTimeSeconds=0)
+        client.receive_message(QueueUrl=job_queue.queue_url, VisibilityTimeout=0, WaitTimeSeconds=0)
     assert job_queue.depth() == 0
     assert job_queue.depth(dead_letter=True) == 1
 

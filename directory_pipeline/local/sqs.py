@@ -15,13 +15,13 @@ LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "loc
 class LocalSqs:
     """An SQS API at http://127.0.0.1:`port`. Queues live in memory: recreated on each start."""
 
-    def __init__(self, port: int, log_file: Path) -> None:
+    def __init__(self, port: int, log_file: Path, env: dict[str, str] | None = None) -> None:
         self.port = port
         self.child = ChildProcess(
             "sqs",
             [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
             log_file,
-            env=dict(os.environ),
+            env=env if env is not None else dict(os.environ),
         )
 
     @property

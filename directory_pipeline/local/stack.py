@@ -6,14 +6,17 @@ file `stack.json` tells every other command where each service is.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import shutil
+import signal
 import sys
 from pathlib import Path
 from typing import Any
 
+import psutil
 from pydantic import BaseModel
 
 from directory_pipeline.catalog.active import active_catalog
@@ -24,6 +27,7 @@ from directory_pipeline.local.processes import ChildProcess
 from directory_pipeline.local.sqs import LOCAL_CREDENTIALS, LocalSqs
 from directory_pipeline.queue.sqs import create_queues, sqs_client
 from directory_pipeline.settings import Settings, stack_file
+from directory_pipeline.state_dir import STATE_DIR_ENV
 from directory_pipeline.store.directories import upsert_directories
 from directory_pipeline.store.migrate import migrate
 
@@ -46,6 +50,7 @@ class StackState(BaseModel):
     ports: StackPorts
     settings: dict[str, Any]
     dagster_url: str
+    child_pids: list[int] = []
 
 
 def read_stack_state(state_dir: Path) -> StackState | None:
@@ -63,6 +68,16 @@ def pid_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def _stop_strays(pids: list[int], state_dir: Path) -> None:
+    """Stop process groups a hard-killed earlier `dev` left behind (they have sessions of
+    their own, so they outlive their parent). A pid is only trusted if the process still
+    carries this state dir in its environment: pids get reused."""
+    for pid in pids:
+        with contextlib.suppress(psutil.Error, ProcessLookupError, PermissionError):
+            if psutil.Process(pid).environ().get(STATE_DIR_ENV) == str(state_dir):
+                os.killpg(pid, signal.SIGKILL)
 
 
 class LocalStack:
@@ -89,6 +104,8 @@ class LocalStack:
             raise RuntimeError(
                 f"a local stack already runs from {self.state_dir} (pid {previous.pid})"
             )
+        if previous:
+            _stop_strays(previous.child_pids, self.state_dir)
         old = previous.ports if previous else None
         taken: set[int] = set()
 
@@ -116,16 +133,17 @@ class LocalStack:
         dsn = self.postgres.dsn()
         migrate(dsn)
 
-        self.sqs = LocalSqs(ports.sqs, self.logs / "sqs.log")
+        base_env = {
+            **os.environ,
+            STATE_DIR_ENV: str(self.state_dir),
+            "CREWAI_DISABLE_TELEMETRY": "true",
+            "CREWAI_STORAGE_DIR": str(self.state_dir / "crewai"),
+        }
+        self.sqs = LocalSqs(ports.sqs, self.logs / "sqs.log", base_env)
         self.sqs.start()
         client = sqs_client("us-east-1", self.sqs.endpoint_url, "local", "local")
         queue_url, dlq_url = create_queues(client)
 
-        base_env = {
-            **os.environ,
-            "CREWAI_DISABLE_TELEMETRY": "true",
-            "CREWAI_STORAGE_DIR": str(self.state_dir / "crewai"),
-        }
         self.sandbox = ChildProcess(
             "sandbox",
             [
@@ -162,7 +180,9 @@ class LocalStack:
             llm_api_key=os.environ.get("LLM_API_KEY"),
             evidence_root=str(self.state_dir / "evidence"),
             sandbox_port=ports.sandbox,
-            catalog_path=os.environ.get("DIRECTORY_CATALOG") or None,
+            catalog_path=Path(os.environ["DIRECTORY_CATALOG"])
+            if os.environ.get("DIRECTORY_CATALOG")
+            else None,
             dagster_home=str(self.state_dir / "dagster"),
             dagster_webserver_url=f"http://127.0.0.1:{ports.dagster}",
         )
@@ -177,6 +197,7 @@ class LocalStack:
             self.logs / "dagster.log",
         )
         self.dagster.start()
+        self._write_state(ports, running=True)
         self.dagster.wait_until_loaded()
         return self.settings
 
@@ -189,6 +210,15 @@ class LocalStack:
             ports=ports,
             settings=self.settings.model_dump(mode="json", exclude={"state_dir"}),
             dagster_url=f"http://127.0.0.1:{ports.dagster}",
+            child_pids=[
+                c.pid
+                for c in (
+                    self.sandbox,
+                    self.sqs.child if self.sqs else None,
+                    self.dagster.child if self.dagster else None,
+                )
+                if c is not None and c.pid is not None
+            ],
         )
         path = stack_file(self.state_dir)
         tmp = path.with_suffix(".tmp")

@@ -1,0 +1,38 @@
+"""The repository's own gates: lint, types, Dockerfile, and the CI script's contract."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def _run(*argv: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+def test_ruff_is_clean() -> None:
+    check = _run(str(BIN / "ruff"), "check", ".")
+    assert check.returncode == 0, check.stdout
+    fmt = _run(str(BIN / "ruff"), "format", "--check", ".")
+    assert fmt.returncode == 0, fmt.stdout
+
+
+def test_pyright_is_clean() -> None:
+    result = _run(str(BIN / "pyright"))
+    assert result.returncode == 0, result.stdout[-4000:]
+
+
+def test_dockerfile_lints_clean() -> None:
+    result = _run(str(BIN / "hadolint"), "Dockerfile")
+    assert result.returncode == 0, result.stdout
+
+
+def test_ci_runs_exactly_the_readme_test_command() -> None:
+    readme = (ROOT / "README.md").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "make test    #" in readme
+    assert ci.rstrip().splitlines()[-1] == "make test"
