@@ -175,7 +175,9 @@ def enqueue(
     except ValidationError as exc:
         _fail("; ".join(describe_validation_error(exc)))
     try:
-        chosen = active_catalog(settings.sandbox_port, settings.catalog_path).directories_for(message.package, requested)
+        chosen = active_catalog(settings.sandbox_port, settings.catalog_path).directories_for(
+            message.package, requested
+        )
     except (UnknownDirectoryError, ValueError) as exc:
         _fail(str(exc))
     assert settings.database_url and settings.sqs_queue_url and settings.sqs_dlq_url

@@ -22,15 +22,11 @@ from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 
+from directory_pipeline.domain.profile import PROFILE_KEYS as _PROFILE_KEYS
+
 CORPUS = Path(__file__).resolve().parent
 
-PROFILE_KEYS = (
-    "business_name contact_first_name contact_last_name contact_name email phone "
-    "website address_line1 address_line2 city region postal_code country latitude "
-    "longitude primary_category categories short_description description keywords "
-    "hours year_established facebook_url instagram_url twitter_url linkedin_url "
-    "youtube_url logo"
-).split()
+PROFILE_KEYS = list(_PROFILE_KEYS)
 SPECIAL = ("@consent", "@free_choice")
 KINDS = {"listing", "registration", "checkout", "contact"}
 LANGUAGES = {"en", "es", "de", "fr", "it", "pt"}
@@ -121,7 +117,7 @@ def check_page(html_path: Path) -> tuple[list[str], dict]:
 
     truth_path = html_path.with_name(html_path.name[: -len(".html")] + ".truth.json")
     if not truth_path.exists():
-        return errors + [f"missing {truth_path.name}"], {}
+        return [*errors, f"missing {truth_path.name}"], {}
     truth = json.loads(truth_path.read_text(encoding="utf-8"))
     if set(truth) != {"kind", "language", "fields"}:
         errors.append(f"truth top-level keys are {sorted(truth)}")
@@ -145,7 +141,11 @@ def check_page(html_path: Path) -> tuple[list[str], dict]:
 
 def main() -> int:
     pages = sorted(CORPUS.glob("*.html"))
-    readme = (CORPUS / "README.md").read_text(encoding="utf-8") if (CORPUS / "README.md").exists() else ""
+    readme = (
+        (CORPUS / "README.md").read_text(encoding="utf-8")
+        if (CORPUS / "README.md").exists()
+        else ""
+    )
     failures = 0
     by_kind: Counter[str] = Counter()
     by_lang: Counter[str] = Counter()
@@ -168,8 +168,11 @@ def main() -> int:
         total += len(truth["fields"])
         for value in truth["fields"].values():
             by_value[value if value is not None else "null"] += 1
-    orphans = [p.name for p in CORPUS.glob("*.truth.json")
-               if not p.with_name(p.name.replace(".truth.json", ".html")).exists()]
+    orphans = [
+        p.name
+        for p in CORPUS.glob("*.truth.json")
+        if not p.with_name(p.name.replace(".truth.json", ".html")).exists()
+    ]
     for name in orphans:
         failures += 1
         print(f"FAIL {name}: truth file without page")

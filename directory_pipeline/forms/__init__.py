@@ -1,0 +1,1 @@
+"""Form intelligence: capture a page's forms, fingerprint them, map fields to profile keys."""

@@ -1,0 +1,257 @@
+// Runs inside a page (or frame) and describes every user-editable form field in it.
+// Returns {forms: [...], fields: [...]} with form indexes local to this document; the
+// Python side renumbers them across frames.
+() => {
+  const SKIP_TYPES = new Set(["hidden", "submit", "button", "image", "reset"]);
+  const norm = (s) => (s || "").replace(/\s+/g, " ").trim();
+  const clip = (s, n = 300) => norm(s).slice(0, n);
+
+  const controlsIn = (root) =>
+    Array.from(root.querySelectorAll("input, select, textarea")).filter(
+      (el) => !(el.tagName === "INPUT" && SKIP_TYPES.has((el.type || "text").toLowerCase()))
+    );
+
+  // Text of an element without the text of any controls nested in it (wrapping labels).
+  const ownText = (el) => {
+    if (!el) return "";
+    const clone = el.cloneNode(true);
+    clone.querySelectorAll("input, select, textarea, script, style, option").forEach((c) => c.remove());
+    return norm(clone.textContent);
+  };
+
+  const labelText = (el) => {
+    const texts = [];
+    if (el.labels) for (const l of el.labels) texts.push(ownText(l));
+    return clip(texts.filter(Boolean).join(" "));
+  };
+
+  const ariaText = (el) => {
+    const ids = (el.getAttribute("aria-labelledby") || "").split(/\s+/).filter(Boolean);
+    const parts = ids.map((id) => ownText(el.ownerDocument.getElementById(id)));
+    parts.push(el.getAttribute("aria-label") || "");
+    return clip(parts.filter(Boolean).join(" "));
+  };
+
+  const legendText = (el) => {
+    const fs = el.closest("fieldset");
+    const legend = fs && fs.querySelector(":scope > legend");
+    return clip(ownText(legend));
+  };
+
+  // A table cell / definition term / text right before the field.
+  const cellText = (el) => {
+    const td = el.closest("td, th");
+    if (td) {
+      let prev = td.previousElementSibling;
+      while (prev && !ownText(prev)) prev = prev.previousElementSibling;
+      if (prev) return clip(ownText(prev));
+      const row = td.parentElement && td.parentElement.previousElementSibling;
+      if (row && controlsIn(row).length === 0) return clip(ownText(row));
+    }
+    const dd = el.closest("dd");
+    if (dd) {
+      let prev = dd.previousElementSibling;
+      while (prev && prev.tagName !== "DT") prev = prev.previousElementSibling;
+      if (prev) return clip(ownText(prev));
+    }
+    return "";
+  };
+
+  // Closest preceding text inside the field's own container (e.g. <p>Phone<br><input>).
+  const nearbyText = (el) => {
+    let node = el;
+    for (let depth = 0; depth < 3 && node; depth++) {
+      let prev = node.previousSibling;
+      while (prev) {
+        if (prev.nodeType === Node.ELEMENT_NODE && controlsIn(prev).length) break;
+        if (prev.nodeType === Node.ELEMENT_NODE && prev.matches("input, select, textarea")) break;
+        const text = prev.nodeType === Node.TEXT_NODE ? norm(prev.textContent) : ownText(prev);
+        if (text) return clip(text, 160);
+        prev = prev.previousSibling;
+      }
+      node = node.parentElement;
+      if (!node || node.tagName === "FORM" || controlsIn(node).length > 1) break;
+    }
+    return "";
+  };
+
+  // Text right after a control, up to the next control or line break: how table layouts and
+  // bare radio/checkbox lists label their options (`<input type=radio> Free`).
+  const followingText = (el) => {
+    const parts = [];
+    for (let node = el.nextSibling; node; node = node.nextSibling) {
+      if (node.nodeType === Node.ELEMENT_NODE) {
+        if (node.matches("input, select, textarea, br, p, div, li, tr, td, table, ul, ol, fieldset, label"))
+          break;
+        if (controlsIn(node).length) break;
+      }
+      const text = node.nodeType === Node.TEXT_NODE ? norm(node.textContent) : ownText(node);
+      if (text) parts.push(text);
+      if (parts.join(" ").length > 160) break;
+    }
+    return clip(parts.join(" "), 200);
+  };
+
+  const visibility = (el, group) => {
+    const win = el.ownerDocument.defaultView;
+    let hiddenBy = null;
+    for (let node = el; node && node.nodeType === Node.ELEMENT_NODE; node = node.parentElement) {
+      const style = win.getComputedStyle(node);
+      if (style.display === "none" || style.visibility === "hidden" || node.hidden) {
+        hiddenBy = node;
+        break;
+      }
+      if (node.getAttribute("aria-hidden") === "true") return { visibility: "aria-hidden", stepRoot: null };
+    }
+    if (hiddenBy && hiddenBy !== el) {
+      // A hidden container holding several fields is a wizard step, not a trap.
+      const fields = controlsIn(hiddenBy).filter((c) => !group.includes(c));
+      if (fields.length >= 1 && hiddenBy.tagName !== "LABEL") return { visibility: "hidden-step", stepRoot: hiddenBy };
+    }
+    if (hiddenBy) return { visibility: "display-none", stepRoot: null };
+
+    const type = (el.type || "").toLowerCase();
+    const labelVisible = Array.from(el.labels || []).some((l) => {
+      const r = l.getBoundingClientRect();
+      return r.width > 1 && r.height > 1;
+    });
+    const toggle = (type === "checkbox" || type === "radio") && labelVisible;
+    const rect = el.getBoundingClientRect();
+    const sx = win.scrollX, sy = win.scrollY;
+    const left = rect.left + sx, top = rect.top + sy;
+    if (!toggle && (rect.right + sx < 0 || rect.bottom + sy < 0 || left > 10000 || top > 50000))
+      return { visibility: "off-screen", stepRoot: null };
+    if (!toggle && rect.width * rect.height < 4) return { visibility: "zero-size", stepRoot: null };
+    let opacity = 1;
+    for (let node = el; node && node.nodeType === Node.ELEMENT_NODE; node = node.parentElement)
+      opacity *= parseFloat(win.getComputedStyle(node).opacity || "1");
+    if (!toggle && opacity < 0.05) return { visibility: "transparent", stepRoot: null };
+    return { visibility: "visible", stepRoot: null };
+  };
+
+  const uniqueSelector = (el, group) => {
+    const doc = el.ownerDocument;
+    const esc = (s) => CSS.escape(s);
+    if (el.id && doc.querySelectorAll("#" + esc(el.id)).length === 1) return "#" + esc(el.id);
+    const tag = el.tagName.toLowerCase();
+    if (el.name) {
+      const byName = `${tag}[name="${el.name.replace(/"/g, '\\"')}"]`;
+      const matches = doc.querySelectorAll(byName).length;
+      if (matches === 1 || (group.length > 1 && matches === group.length)) return byName;
+      if (el.form) {
+        const forms = Array.from(doc.forms);
+        const within = `form:nth-of-type(${forms.indexOf(el.form) + 1}) ${byName}`;
+        if (el.form.querySelectorAll(byName).length === (group.length || 1) && doc.querySelectorAll(within).length === (group.length || 1)) return within;
+      }
+    }
+    const path = [];
+    for (let node = el; node && node.nodeType === Node.ELEMENT_NODE && node !== doc.documentElement; node = node.parentElement) {
+      let index = 1;
+      for (let sib = node.previousElementSibling; sib; sib = sib.previousElementSibling)
+        if (sib.tagName === node.tagName) index++;
+      path.unshift(`${node.tagName.toLowerCase()}:nth-of-type(${index})`);
+    }
+    return "html > " + path.join(" > ");
+  };
+
+  const forms = Array.from(document.forms);
+  const formIndex = (el) => (el.form ? forms.indexOf(el.form) : -1);
+  const submitLabels = (form) =>
+    Array.from(form.querySelectorAll("button, input[type=submit], input[type=image]"))
+      .filter((b) => (b.type || "submit").toLowerCase() === "submit" || b.tagName === "INPUT")
+      .map((b) => clip(b.innerText || b.value || b.getAttribute("aria-label") || "", 80))
+      .filter(Boolean);
+
+  const seenGroups = new Set();
+  const stepRoots = [];
+  const fields = [];
+  for (const el of controlsIn(document)) {
+    const tag = el.tagName.toLowerCase();
+    const type = tag === "input" ? (el.type || "text").toLowerCase() : tag;
+    const fi = formIndex(el);
+    let group = [el];
+    if ((type === "radio" || type === "checkbox") && el.name) {
+      const scope = el.form || document;
+      group = Array.from(scope.querySelectorAll(`input[name="${el.name.replace(/"/g, '\\"')}"]`)).filter(
+        (g) => g.type === type && formIndex(g) === fi
+      );
+      const groupKey = fi + "/" + type + "/" + el.name;
+      if (seenGroups.has(groupKey)) continue;
+      seenGroups.add(groupKey);
+      if (type === "checkbox" && group.length === 1) group = [el];
+    }
+    const isGroup = group.length > 1 || type === "radio";
+    let kind = type;
+    if (tag === "select") kind = el.multiple ? "select-multiple" : "select";
+    let options = [];
+    if (tag === "select") {
+      options = Array.from(el.options).map((o) => ({
+        value: o.value, label: clip(o.label || o.textContent, 160), selected: o.selected, disabled: o.disabled,
+      }));
+    } else if (type === "radio" || type === "checkbox") {
+      options = group.map((g) => ({
+        value: g.value,
+        label: clip(labelText(g) || ariaText(g) || followingText(g) || nearbyText(g) || g.value, 160),
+        selected: g.checked, disabled: g.disabled,
+      }));
+    }
+    // A group is labelled by its legend or the text before its first member; a lone
+    // checkbox by its own label.
+    const first = group[0];
+    const vis = visibility(first, group);
+    let stepIndex = null;
+    if (vis.stepRoot) {
+      let i = stepRoots.indexOf(vis.stepRoot);
+      if (i < 0) { stepRoots.push(vis.stepRoot); i = stepRoots.length - 1; }
+      stepIndex = i + 1;
+    }
+    const sources = {
+      label: isGroup ? "" : labelText(el),
+      aria_label: ariaText(isGroup ? (first.closest("[role=radiogroup], [role=group]") || first) : el),
+      placeholder: clip(el.getAttribute("placeholder")),
+      title: clip(el.getAttribute("title")),
+      legend: legendText(first),
+      cell: cellText(first),
+      nearby: nearbyText(isGroup ? (first.closest("label") || first) : el),
+      following: type === "checkbox" || type === "radio" ? followingText(first) : "",
+    };
+    const toggle = !isGroup && type === "checkbox";
+    const best =
+      (isGroup && sources.legend) || sources.label || sources.aria_label ||
+      (toggle && sources.following) || sources.cell || sources.nearby || sources.placeholder ||
+      sources.title || (!isGroup ? sources.legend : "");
+    const maxlength = el.maxLength && el.maxLength > 0 ? el.maxLength : null;
+    fields.push({
+      form_index: fi,
+      selector: uniqueSelector(first, isGroup ? group : []),
+      tag,
+      kind,
+      name: el.name || "",
+      id: isGroup ? "" : el.id || "",
+      label: clip(best),
+      sources,
+      options,
+      required: group.some((g) => g.required || g.getAttribute("aria-required") === "true"),
+      autocomplete: norm(el.getAttribute("autocomplete")).toLowerCase(),
+      maxlength,
+      pattern: el.getAttribute("pattern") || "",
+      inputmode: el.getAttribute("inputmode") || "",
+      multiple: !!el.multiple || (type === "checkbox" && group.length > 1),
+      visibility: vis.visibility,
+      step: stepIndex,
+      tabindex: el.hasAttribute("tabindex") ? parseInt(el.getAttribute("tabindex"), 10) : null,
+    });
+  }
+  return {
+    url: location.href,
+    forms: forms.map((f, i) => ({
+      index: i,
+      id: f.id || "",
+      name: f.getAttribute("name") || "",
+      action: f.getAttribute("action") || "",
+      method: (f.getAttribute("method") || "get").toLowerCase(),
+      submit_labels: submitLabels(f),
+    })),
+    fields,
+  };
+};

@@ -1,0 +1,77 @@
+"""Map a captured page to a plan in three layers: plan cache, heuristics, then the LLM."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Protocol
+
+from directory_pipeline.forms.heuristics import decide, refine_in_context
+from directory_pipeline.forms.plan import FieldDecision, FormPlan
+from directory_pipeline.forms.schema import FormField, FormSchema
+
+
+class PlanCache(Protocol):
+    def get(self, directory_slug: str, fingerprint: str) -> FormPlan | None: ...
+
+    def put(self, directory_slug: str, plan: FormPlan) -> None: ...
+
+
+class FieldClassifier(Protocol):
+    """The last layer: chooses profile keys (never values) for fields the heuristics left."""
+
+    def classify(self, schema: FormSchema, fields: list[FormField]) -> list[FieldDecision]: ...
+
+
+def target_form(schema: FormSchema, decisions: dict[str, FieldDecision]) -> int | None:
+    """The form with the most fields to fill: the one we came to submit."""
+    counts = Counter(
+        f.form_index
+        for f in schema.fields
+        if decisions.get(f.key) and decisions[f.key].action == "fill"
+    )
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def heuristic_plan(schema: FormSchema) -> tuple[dict[str, FieldDecision], list[FormField]]:
+    decisions: dict[str, FieldDecision] = {}
+    unresolved: list[FormField] = []
+    for field in schema.fields:
+        decision = decide(field, schema)
+        if decision is None:
+            unresolved.append(field)
+        else:
+            decisions[field.key] = decision
+    refine_in_context(schema, decisions)
+    return decisions, unresolved
+
+
+def map_form(
+    schema: FormSchema,
+    *,
+    directory_slug: str | None = None,
+    cache: PlanCache | None = None,
+    classifier: FieldClassifier | None = None,
+) -> FormPlan:
+    """The plan for a page: cached if this directory's form was seen before, else built."""
+    fingerprint = schema.fingerprint
+    if cache is not None and directory_slug:
+        cached = cache.get(directory_slug, fingerprint)
+        if cached is not None:
+            return cached.with_source("plan-cache")
+
+    decisions, unresolved = heuristic_plan(schema)
+    if classifier is not None and unresolved:
+        for decision in classifier.classify(schema, unresolved):
+            decisions[decision.field_key] = decision
+    for field in schema.fields:
+        decisions.setdefault(field.key, FieldDecision.leave(field.key, "no confident key"))
+
+    plan = FormPlan(
+        fingerprint=fingerprint,
+        url=schema.url,
+        target_form=target_form(schema, decisions),
+        decisions=[decisions[f.key] for f in schema.fields],
+    )
+    if cache is not None and directory_slug:
+        cache.put(directory_slug, plan)
+    return plan

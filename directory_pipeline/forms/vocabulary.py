@@ -1,0 +1,68 @@
+"""The mapper's word lists (six languages), loaded from `vocabulary.yaml`."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from importlib import resources
+
+import yaml
+
+
+def normalise(text: str) -> str:
+    """Lower case, accents stripped, anything but letters and digits turned into spaces."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    plain = plain.replace("ß", "ss").replace("ł", "l").replace("ø", "o")
+    return re.sub(r"[^a-z0-9]+", " ", plain).strip()
+
+
+_DATA = yaml.safe_load(
+    resources.files("directory_pipeline.forms").joinpath("vocabulary.yaml").read_text()
+)
+
+NEVER_FILL: dict[str, list[str]] = _DATA["never_fill"]
+ATTRIBUTE_PHRASES: dict[str, list[str]] = _DATA["attributes"]
+BUSINESS_PHRASES: list[str] = _DATA["business"]
+PERSON_STRONG: dict[str, list[str]] = _DATA["person_strong"]
+PERSON_WEAK: list[str] = _DATA["person_weak"]
+NAME_TOKENS: dict[str, list[str]] = _DATA["name_tokens"]
+CONSENT_PHRASES: list[str] = _DATA["consent"]
+FREE_OPTION_PHRASES: list[str] = _DATA["free_option"]
+CHOICE_CONTEXT: list[str] = _DATA["choice_context"]
+WEEKDAYS: list[str] = _DATA["weekdays"]
+
+PAID_OPTION_PATTERN = re.compile(
+    r"([$€£]\s*[1-9])|([1-9][\d.,]*\s*[$€£])|\b(usd|eur|gbp)\b|\b(premium|featured|sponsored|"
+    r"pro|gold|platinum|vip|destacado|destacada|hervorgehoben|en vedette|in evidenza|"
+    r"destaque|prioritaire|prioritario|prioritaria)\b",
+    re.IGNORECASE,
+)
+HOUSE_NUMBER_PHRASES = [
+    "house number",
+    "hausnummer",
+    "haus nr",
+    "street number",
+    "numero civico",
+    "numero exterior",
+    "hausnr",
+]
+SECOND_PHONE_WORDS = [
+    "mobile",
+    "cell",
+    "cell phone",
+    "handy",
+    "mobil",
+    "movil",
+    "celular",
+    "portable",
+    "cellulare",
+    "telemovel",
+    "second",
+    "other",
+    "weitere",
+    "otro",
+    "autre",
+    "altro",
+    "outro",
+]
