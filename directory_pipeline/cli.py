@@ -275,6 +275,53 @@ def doctor(as_json: bool, skip: tuple[str, ...], state_dir: Path | None) -> None
     sys.exit(1 if broken else 0)
 
 
+@main.command("map-form")
+@click.argument("target")
+@click.option(
+    "--profile",
+    "profile_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Show what each field would get.",
+)
+@click.option("--no-llm", is_flag=True, help="Skip the LLM layer (plan cache + heuristics only).")
+@click.option(
+    "--directory",
+    "directory_slug",
+    default=None,
+    help="Catalog slug, for the plan cache (default: found by the URL's host).",
+)
+@click.option("--json", "as_json", is_flag=True)
+@state_dir_option
+def map_form_command(
+    target: str,
+    profile_path: Path | None,
+    no_llm: bool,
+    directory_slug: str | None,
+    as_json: bool,
+    state_dir: Path | None,
+) -> None:
+    """Capture every form on a page (URL or saved HTML file) and map its fields."""
+    from directory_pipeline.forms.service import map_target, plan_as_json
+
+    profile = _read_profile(profile_path) if profile_path else None
+    settings = load_settings(state_dir)
+    if not no_llm and not settings.llm_base_url:
+        click.echo("note: no LLM endpoint configured; mapping with cache and heuristics", err=True)
+    mapped = map_target(target, settings, use_llm=not no_llm, directory_slug=directory_slug)
+    payload = plan_as_json(mapped, profile)
+    if as_json:
+        click.echo(json.dumps(payload, ensure_ascii=False))
+        return
+    click.echo(f"{payload['url']}  fingerprint {payload['fingerprint']}")
+    for row in payload["fields"]:
+        target_key = row["profile_key"] or row["action"]
+        click.echo(
+            f"  [{row['form_index']}] {row['name'] or row['id'] or '-':<28} "
+            f"{row['kind']:<10} {target_key:<18} {row['source']:<10} {row['label'][:40]}"
+        )
+
+
 def _attach_sandbox() -> None:
     try:
         from directory_pipeline.sandbox.commands import sandbox

@@ -11,12 +11,15 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
 from psycopg import sql
 
+from directory_pipeline.browser.launch import launch_chromium
 from directory_pipeline.local.ports import free_port
 from directory_pipeline.local.postgres import LocalPostgres
 from directory_pipeline.local.sqs import LocalSqs
 from directory_pipeline.queue.sqs import JobQueue, create_queues, sqs_client
+from directory_pipeline.sandbox import SandboxServer
 from directory_pipeline.store.migrate import migrate
 
 os.environ.setdefault("CREWAI_DISABLE_TELEMETRY", "true")
@@ -80,6 +83,31 @@ def database_url(postgres_server: LocalPostgres) -> str:
 def migrated_database_url(database_url: str) -> str:
     migrate(database_url)
     return database_url
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Browser]:
+    """One real headless Chromium for the whole session (one Playwright per thread)."""
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium: Browser) -> Iterator[Page]:
+    """A page in a fresh browser context."""
+    context = chromium.new_context()
+    context.set_default_timeout(15_000)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def sandbox_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
+    """The sandbox directory sites on a free loopback port, with a ledger of their own."""
+    with SandboxServer(tmp_path_factory.mktemp("sandbox") / "ledger.sqlite3") as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

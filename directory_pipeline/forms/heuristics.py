@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import cast
 
+from directory_pipeline.domain.profile import ProfileKey
 from directory_pipeline.forms.plan import FieldDecision
 from directory_pipeline.forms.schema import FormField, FormSchema
 from directory_pipeline.forms.vocabulary import (
@@ -304,13 +306,13 @@ def decide(field: FormField, schema: FormSchema) -> FieldDecision | None:
             field.kind in {"time", "select"} or normalise(all_text).split(" ")[0] in WEEKDAYS
         ):
             return FieldDecision.leave(field.key, "per-day opening hours picker")
+        type_key = _from_type(field)
+        if type_key and type_key != text_key and text_key not in _SOCIAL:
+            return None  # label and input type disagree: let the next layer look
         if not compatible(field, text_key):
             return FieldDecision.leave(
                 field.key, f"label says {text_key} but the field is a {field.kind}"
             )
-        type_key = _from_type(field)
-        if type_key and type_key != text_key and text_key not in _SOCIAL:
-            return None  # label and input type disagree: let the next layer look
         return _fill(field, text_key, 0.9, how or "label")
     if how:
         return None  # the label named two things
@@ -346,7 +348,7 @@ def _looks_like_country_list(field: FormField) -> bool:
 def _fill(field: FormField, key: str, confidence: float, reason: str) -> FieldDecision:
     return FieldDecision(
         field_key=field.key,
-        profile_key=key,  # type: ignore[arg-type]
+        profile_key=cast(ProfileKey, key),
         action="fill",
         confidence=confidence,
         reason=reason,
@@ -354,13 +356,17 @@ def _fill(field: FormField, key: str, confidence: float, reason: str) -> FieldDe
 
 
 def _is_newsletter_form(schema: FormSchema, form_index: int) -> bool:
+    """A small form that is itself a newsletter sign-up (not a form with an opt-in box)."""
     fields = schema.fields_of(form_index)
-    form = schema.forms[form_index] if form_index < len(schema.forms) else None
-    words = " ".join(
-        [*(form.submit_labels if form else []), form.id if form else "", form.name if form else ""]
-        + [t for f in fields for t in _texts(f)]
-        + [f.name for f in fields]
-    )
+    form = next((f for f in schema.forms if f.index == form_index), None)
+    said_by_form = [
+        *(form.submit_labels if form else []),
+        form.id if form else "",
+        form.name if form else "",
+        form.action if form else "",
+    ]
+    said_by_fields = [t for f in fields if f.kind != "checkbox" for t in [*_texts(f), f.name]]
+    words = " ".join(said_by_form + said_by_fields)
     return len(fields) <= 4 and bool(_matches(words, NEVER_FILL["newsletter"]))
 
 

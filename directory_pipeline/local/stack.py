@@ -21,6 +21,7 @@ from pydantic import BaseModel
 
 from directory_pipeline.catalog.active import active_catalog
 from directory_pipeline.local.dagster_dev import DagsterDev
+from directory_pipeline.local.llm_server import MODEL_ALIAS, LocalLlm, local_llm_available
 from directory_pipeline.local.ports import free_port, wait_for_port
 from directory_pipeline.local.postgres import LocalPostgres
 from directory_pipeline.local.processes import ChildProcess
@@ -39,6 +40,7 @@ class StackPorts(BaseModel):
     sqs: int
     sandbox: int
     dagster: int
+    llm: int = 0
 
 
 class StackState(BaseModel):
@@ -91,6 +93,7 @@ class LocalStack:
         self.sqs: LocalSqs | None = None
         self.sandbox: ChildProcess | None = None
         self.dagster: DagsterDev | None = None
+        self.llm: LocalLlm | None = None
         self.settings: Settings | None = None
 
     def _ports(self) -> StackPorts:
@@ -121,6 +124,7 @@ class LocalStack:
             sqs=pick(old.sqs if old else None),
             sandbox=pick(old.sandbox if old else None),
             dagster=pick(self.ui_port or (old.dagster if old else DEFAULT_UI_PORT)),
+            llm=pick(old.llm if old and old.llm else None),
         )
 
     def start(self) -> Settings:
@@ -164,6 +168,12 @@ class LocalStack:
         if not wait_for_port(ports.sandbox, timeout=30):
             raise RuntimeError(f"sandbox sites did not start; see {self.logs / 'sandbox.log'}")
 
+        llm_base_url, llm_model = os.environ.get("LLM_BASE_URL"), os.environ.get("LLM_MODEL")
+        if not llm_base_url and local_llm_available():
+            self.llm = LocalLlm(self.state_dir, ports.llm, self.logs / "llm.log")
+            self.llm.start()
+            llm_base_url, llm_model = self.llm.base_url, MODEL_ALIAS
+
         chromium = os.environ.get("CHROMIUM_EXECUTABLE_PATH") or shutil.which("chromium")
         self.settings = Settings(
             state_dir=self.state_dir,
@@ -175,8 +185,8 @@ class LocalStack:
             aws_access_key_id=LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"],
             aws_secret_access_key=LOCAL_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
             chromium_executable_path=chromium,
-            llm_base_url=os.environ.get("LLM_BASE_URL"),
-            llm_model=os.environ.get("LLM_MODEL"),
+            llm_base_url=llm_base_url,
+            llm_model=llm_model,
             llm_api_key=os.environ.get("LLM_API_KEY"),
             evidence_root=str(self.state_dir / "evidence"),
             sandbox_port=ports.sandbox,
@@ -210,29 +220,26 @@ class LocalStack:
             ports=ports,
             settings=self.settings.model_dump(mode="json", exclude={"state_dir"}),
             dagster_url=f"http://127.0.0.1:{ports.dagster}",
-            child_pids=[
-                c.pid
-                for c in (
-                    self.sandbox,
-                    self.sqs.child if self.sqs else None,
-                    self.dagster.child if self.dagster else None,
-                )
-                if c is not None and c.pid is not None
-            ],
+            child_pids=[c.pid for c in self._children() if c.pid is not None],
         )
         path = stack_file(self.state_dir)
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(state.model_dump(mode="json"), indent=2))
         tmp.replace(path)
 
+    def _children(self) -> list[ChildProcess]:
+        candidates = [
+            self.sqs.child if self.sqs else None,
+            self.sandbox,
+            self.llm.child if self.llm else None,
+            self.dagster.child if self.dagster else None,
+        ]
+        return [c for c in candidates if c is not None]
+
     def failed_child(self) -> str | None:
         """The name of a child process that has exited on its own, if any."""
-        for child in (
-            self.sandbox,
-            self.sqs.child if self.sqs else None,
-            self.dagster.child if self.dagster else None,
-        ):
-            if child is not None and child.process is not None and child.exited() is not None:
+        for child in self._children():
+            if child.process is not None and child.exited() is not None:
                 return child.name
         return None
 
@@ -240,6 +247,8 @@ class LocalStack:
         """Stop everything that was started, newest first; safe to call twice."""
         if self.dagster:
             self.dagster.stop()
+        if self.llm:
+            self.llm.stop()
         if self.sandbox:
             self.sandbox.stop(grace_seconds=5)
         if self.sqs:

@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from directory_pipeline.sandbox import SandboxServer, get_site
 from directory_pipeline.sandbox.guards import expected_js_token
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 # Business data the tests submit, in the shape each site's form wants.
 NAME = "Blue Heron Bakery"
@@ -358,12 +347,6 @@ class SiteClient:
         self.http.close()
 
 
-@pytest.fixture(scope="session")
-def sandbox_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
-    with SandboxServer(tmp_path_factory.mktemp("sandbox") / "ledger.sqlite3") as server:
-        yield server
-
-
 @pytest.fixture(autouse=True)
 def _fresh_sandbox(sandbox_server: SandboxServer) -> None:
     """Each test starts from an empty ledger, no short-term memory and default knobs."""
@@ -393,14 +376,9 @@ def site_client(sandbox_server: SandboxServer) -> Iterator[Callable[..., SiteCli
 
 
 @pytest.fixture(scope="session")
-def sandbox_browser() -> Iterator[Browser]:
-    """One headless Chromium for the whole session."""
-    executable = os.environ.get("CHROMIUM_EXECUTABLE_PATH", "/usr/bin/chromium")
-    options: dict[str, Any] = {"executable_path": executable} if Path(executable).exists() else {}
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(args=CHROMIUM_ARGS, **options)
-        yield browser
-        browser.close()
+def sandbox_browser(chromium: Browser) -> Browser:
+    """The suite's one headless Chromium (see the top-level conftest)."""
+    return chromium
 
 
 @pytest.fixture

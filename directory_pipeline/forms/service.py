@@ -1,0 +1,134 @@
+"""Map one page: open it in Chromium, capture its forms, and plan them with the three layers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+from playwright.sync_api import Browser, sync_playwright
+
+from directory_pipeline.browser.launch import launch_chromium
+from directory_pipeline.domain import BusinessProfile
+from directory_pipeline.forms.capture import capture_page, open_target
+from directory_pipeline.forms.mapper import FieldClassifier, PlanCache, map_form
+from directory_pipeline.forms.options import choose_options
+from directory_pipeline.forms.plan import FieldDecision, FormPlan
+from directory_pipeline.forms.schema import FormField, FormSchema
+from directory_pipeline.settings import Settings
+
+
+@dataclass
+class MappedPage:
+    schema: FormSchema
+    plan: FormPlan
+
+
+def classifier_from(settings: Settings) -> FieldClassifier | None:
+    if not (settings.llm_base_url and settings.llm_model):
+        return None
+    from directory_pipeline.forms.llm import LlmFieldClassifier
+
+    return LlmFieldClassifier(
+        settings.llm_base_url,
+        settings.llm_model,
+        settings.llm_api_key,
+        storage_dir=str(settings.state_dir / "crewai"),
+    )
+
+
+def cache_from(settings: Settings) -> PlanCache | None:
+    if not settings.database_url:
+        return None
+    from directory_pipeline.forms.plan_cache import PostgresPlanCache
+
+    return PostgresPlanCache(settings.database_url)
+
+
+def directory_for_url(url: str, settings: Settings) -> str | None:
+    """The catalog slug whose hosts include the URL's host, if any."""
+    from directory_pipeline.catalog.active import active_catalog
+
+    host = urlparse(url).hostname or ""
+    for entry in active_catalog(settings.sandbox_port, settings.catalog_path).directories:
+        if any(host == h or host.endswith("." + h) for h in entry.hosts):
+            return entry.slug
+    return None
+
+
+def capture_target(target: str, browser: Browser) -> FormSchema:
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        open_target(page, target)
+        return capture_page(page)
+    finally:
+        context.close()
+
+
+def map_target(
+    target: str,
+    settings: Settings,
+    *,
+    use_llm: bool = True,
+    directory_slug: str | None = None,
+    browser: Browser | None = None,
+) -> MappedPage:
+    """Open, capture and map one page; launches Chromium unless given a browser."""
+    if browser is not None:
+        schema = capture_target(target, browser)
+    else:
+        with sync_playwright() as playwright:
+            own = launch_chromium(playwright, settings.chromium_executable_path)
+            try:
+                schema = capture_target(target, own)
+            finally:
+                own.close()
+    slug = directory_slug or directory_for_url(schema.url, settings)
+    plan = map_form(
+        schema,
+        directory_slug=slug,
+        cache=cache_from(settings) if slug else None,
+        classifier=classifier_from(settings) if use_llm else None,
+    )
+    return MappedPage(schema=schema, plan=plan)
+
+
+def preview_value(
+    field: FormField, decision: FieldDecision, profile: BusinessProfile | None
+) -> str | list[str] | None:
+    """What the engine would put in the field for this profile (option values for choices)."""
+    if decision.action in {"check", "choose"}:
+        return decision.choice
+    if decision.action != "fill" or profile is None or decision.profile_key is None:
+        return None
+    if field.options:
+        chosen = choose_options(field.options, decision.profile_key, profile)
+        return chosen if field.multiple else (chosen[0] if chosen else None)
+    return profile.value_for(decision.profile_key)
+
+
+def plan_as_json(mapped: MappedPage, profile: BusinessProfile | None = None) -> dict:
+    """DESIGN §6's `map-form --json` shape, plus what the engine would do with each field."""
+    rows = []
+    for field in mapped.schema.fields:
+        decision = mapped.plan.decision(field.key) or FieldDecision.leave(field.key, "unmapped")
+        row = {
+            "form_index": field.form_index,
+            "name": field.name,
+            "id": field.id,
+            "label": field.label,
+            "kind": field.kind,
+            "profile_key": decision.profile_key if decision.action == "fill" else None,
+            "source": decision.source,
+            "action": decision.action,
+            "reason": decision.reason,
+        }
+        if profile is not None:
+            row["value"] = preview_value(field, decision, profile)
+        rows.append(row)
+    return {
+        "fingerprint": mapped.plan.fingerprint,
+        "url": mapped.schema.url,
+        "target_form": mapped.plan.target_form,
+        "fields": rows,
+    }

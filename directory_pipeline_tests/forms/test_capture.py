@@ -1,0 +1,91 @@
+"""Capturing forms in real Chromium: labels from every source, options, visibility classes,
+late JavaScript fields, wizard steps and iframes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from playwright.sync_api import Page
+
+from directory_pipeline.forms.capture import capture_page, open_target
+from directory_pipeline.forms.schema import FormSchema
+
+PAGES = Path(__file__).parent / "pages"
+
+
+def _capture(page: Page, name: str) -> FormSchema:
+    open_target(page, str(PAGES / name))
+    return capture_page(page)
+
+
+def test_labels_come_from_every_place_a_page_puts_them(page: Page) -> None:
+    schema = _capture(page, "labels.html")
+    labels = {f.name: f.label for f in schema.fields}
+    assert labels["b1"] == "Business name"  # label[for]
+    assert labels["b2"] == "Phone"  # wrapping label
+    assert labels["b3"] == "Your e-mail"  # aria-labelledby
+    assert labels["b4"] == "Website address"  # aria-label
+    assert labels["b5"] == "Postal code"  # placeholder only
+    assert labels["b6"] == "City:"  # table cell
+    assert labels["b7"] == "Keywords"  # dt/dd
+    assert labels["b8"] == "Year founded"  # text before the field
+    assert labels["plan"] == "Listing type"  # legend of a radio group
+
+
+def test_field_facts_are_captured(page: Page) -> None:
+    schema = _capture(page, "labels.html")
+    by_name = {f.name: f for f in schema.fields}
+    assert "csrf" not in by_name  # hidden inputs are not user-editable
+    assert by_name["b1"].required and by_name["b1"].maxlength == 80
+    assert by_name["b1"].autocomplete == "organization"
+    assert by_name["b2"].kind == "tel" and by_name["b2"].pattern == "[0-9 +]+"
+    assert by_name["b8"].inputmode == "numeric"
+    assert [(o.value, o.label) for o in by_name["plan"].options] == [
+        ("free", "Free listing"),
+        ("gold", "Gold listing ($49/year)"),
+    ]
+    assert by_name["cat"].kind == "select" and by_name["cat"].required
+    assert [o.label for o in by_name["cat"].options][1:] == ["Bakeries & Cafes", "Food & Drink"]
+    assert by_name["tos"].label == "I accept the terms of service"
+    assert by_name["pw"].kind == "password"
+
+
+def test_honeypot_suspects_are_told_apart_from_visible_fields(page: Page) -> None:
+    schema = _capture(page, "labels.html")
+    visibility = {f.name: f.visibility for f in schema.fields}
+    assert visibility["website_url2"] == "display-none"
+    assert visibility["email_confirm"] == "off-screen"
+    assert visibility["nick"] == "zero-size"
+    assert visibility["fax_hidden"] == "aria-hidden"
+    assert visibility["ghost"] == "transparent"
+    assert visibility["b1"] == visibility["tos"] == visibility["plan"] == "visible"
+
+
+def test_each_form_is_its_own_and_the_search_box_is_apart(page: Page) -> None:
+    schema = _capture(page, "labels.html")
+    assert [f.id for f in schema.forms] == ["search", ""]
+    assert schema.forms[1].method == "post"
+    assert schema.forms[1].submit_labels == ["Submit listing"]
+    assert [f.key for f in schema.fields_of(0)] == ["0/q"]
+
+
+def test_late_wizard_and_iframe_fields_are_all_captured(page: Page) -> None:
+    schema = _capture(page, "dynamic.html")
+    by_name = {f.name: f for f in schema.fields}
+    # Rendered by a timer 700 ms after load, outside any <form>: a virtual form of its own.
+    assert by_name["who"].label == "Contact person"
+    assert by_name["about"].label == "Describe your business"
+    virtual = schema.forms[by_name["who"].form_index]
+    assert virtual.is_virtual
+    # A wizard step hidden until "Next": captured, marked as a hidden step, not a honeypot.
+    assert by_name["city"].visibility == "hidden-step" and by_name["city"].step == 1
+    assert not by_name["city"].honeypot_suspect
+    # Inside the iframe, with the path to reach it.
+    assert by_name["tel"].frame == "iframe#widget"
+    assert schema.forms[by_name["tel"].form_index].frame == "iframe#widget"
+
+
+def test_selectors_find_their_fields(page: Page) -> None:
+    schema = _capture(page, "labels.html")
+    for field in schema.fields:
+        assert page.locator(field.selector).count() >= 1, field.selector
