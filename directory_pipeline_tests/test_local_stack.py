@@ -67,7 +67,17 @@ def _cli(state_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _processes_of(state_dir: Path) -> list[psutil.Process]:
+def _processes_of(state_dir: Path, settle_seconds: float = 15) -> list[psutil.Process]:
+    """Processes that belong to the stack, once they had a moment to exit."""
+    deadline = time.monotonic() + settle_seconds
+    while True:
+        found = _scan(state_dir)
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
+
+
+def _scan(state_dir: Path) -> list[psutil.Process]:
     found = []
     for proc in psutil.process_iter():
         try:
@@ -116,6 +126,7 @@ def test_dev_stack_accepts_a_job_stops_cleanly_and_keeps_state(tmp_path: Path) -
         assert checks["queue"]["status"] == "ok"
         assert checks["queue"]["detail"].startswith("1 message")
         assert checks["browser"]["status"] == "ok"
+        assert checks["llm"]["status"] == "ok", checks["llm"]  # the stack's own llama.cpp
         assert checks["dagster"]["status"] in {"ok", "warn"}, checks["dagster"]
         assert "daemon healthy" in checks["dagster"]["detail"]
     finally:

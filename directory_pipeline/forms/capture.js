@@ -57,6 +57,28 @@
     return "";
   };
 
+  // A row label shared by several fields ("PLZ / Ort" over two inputs): each field gets its
+  // part when the label splits into as many parts as the row has fields.
+  const sharedLabel = (el) => {
+    let node = el.parentElement;
+    for (let depth = 0; depth < 3 && node && node.tagName !== "FORM"; depth++) {
+      const row = controlsIn(node);
+      let prev = node.previousElementSibling;
+      while (prev && !ownText(prev) && controlsIn(prev).length === 0) prev = prev.previousElementSibling;
+      if (row.length > 1 && prev && controlsIn(prev).length === 0) {
+        const text = ownText(prev).replace(/\s*\*\s*$/, "");
+        if (!text || text.length > 80) return { part: "", whole: "" };
+        const parts = text.split(/\s*[\/,&+|]\s*|\s+(?:und|and|y|et|e|en)\s+/i).filter(Boolean);
+        return parts.length === row.length
+          ? { part: parts[row.indexOf(el)], whole: "" }
+          : { part: "", whole: text };
+      }
+      if (row.length > 1) return { part: "", whole: "" };
+      node = node.parentElement;
+    }
+    return { part: "", whole: "" };
+  };
+
   // Closest preceding text inside the field's own container (e.g. <p>Phone<br><input>).
   const nearbyText = (el) => {
     let node = el;
@@ -205,13 +227,15 @@
       if (i < 0) { stepRoots.push(vis.stepRoot); i = stepRoots.length - 1; }
       stepIndex = i + 1;
     }
+    const shared = isGroup ? { part: "", whole: "" } : sharedLabel(el);
     const sources = {
       label: isGroup ? "" : labelText(el),
       aria_label: ariaText(isGroup ? (first.closest("[role=radiogroup], [role=group]") || first) : el),
       placeholder: clip(el.getAttribute("placeholder")),
       title: clip(el.getAttribute("title")),
       legend: legendText(first),
-      cell: cellText(first),
+      cell: cellText(first) || shared.part,
+      row: shared.whole,
       nearby: nearbyText(isGroup ? (first.closest("label") || first) : el),
       following: type === "checkbox" || type === "radio" ? followingText(first) : "",
     };
@@ -219,7 +243,7 @@
     const best =
       (isGroup && sources.legend) || sources.label || sources.aria_label ||
       (toggle && sources.following) || sources.cell || sources.nearby || sources.placeholder ||
-      sources.title || (!isGroup ? sources.legend : "");
+      sources.row || sources.title || (!isGroup ? sources.legend : "");
     const maxlength = el.maxLength && el.maxLength > 0 ? el.maxLength : null;
     fields.push({
       form_index: fi,

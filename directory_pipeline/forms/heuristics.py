@@ -126,11 +126,13 @@ def name_tokens(field: FormField) -> list[str]:
 
 def _texts(field: FormField) -> list[str]:
     s = field.sources
-    return [
-        t
-        for t in (field.label, s.label, s.aria_label, s.cell, s.nearby, s.placeholder, s.title)
-        if t
-    ]
+    own = [t for t in (s.label, s.aria_label, s.cell, s.nearby) if t]
+    # A row's shared label speaks for a field only when the field has no label of its own.
+    shared = "" if own else s.row
+    ordered = [t for t in (*own, s.placeholder, s.title, shared) if t]
+    if field.label and (field.label != s.row or not own):
+        ordered.insert(0, field.label)
+    return list(dict.fromkeys(ordered))
 
 
 def _key_from_text(text: str, legend: str = "") -> tuple[str | None, str]:
@@ -147,9 +149,14 @@ def _key_from_text(text: str, legend: str = "") -> tuple[str | None, str]:
     person, _, tie = _longest(text, PERSON_STRONG)
     if person and not tie:
         return person, "label"
-    if _matches(text, BUSINESS_PHRASES):
+    words = len(normalise(text).split())
+    business = _matches(text, BUSINESS_PHRASES)
+    # Weak words only count when they carry the label, not when buried in a question
+    # ("Is this your business?", "Quel est le nom de votre chien ?").
+    names_it = bool(_matches(text, PERSON_WEAK))  # "Nom du site / de l'entreprise"
+    if business and (names_it or 3 * max(len(p.split()) for p in business) >= words):
         return "business_name", "label"
-    if _matches(text, PERSON_WEAK):
+    if _matches(text, PERSON_WEAK) and words <= 3:
         return "contact_name", "label (bare name)"
     return None, ""
 
@@ -355,8 +362,9 @@ def _fill(field: FormField, key: str, confidence: float, reason: str) -> FieldDe
     )
 
 
-def _is_newsletter_form(schema: FormSchema, form_index: int) -> bool:
-    """A small form that is itself a newsletter sign-up (not a form with an opt-in box)."""
+def _is_small_form_about(schema: FormSchema, form_index: int, phrases: list[str]) -> bool:
+    """A small form that is itself a search box or a newsletter sign-up, judged by what its
+    button, id, action and text fields say (an opt-in checkbox does not count)."""
     fields = schema.fields_of(form_index)
     form = next((f for f in schema.forms if f.index == form_index), None)
     said_by_form = [
@@ -367,7 +375,7 @@ def _is_newsletter_form(schema: FormSchema, form_index: int) -> bool:
     ]
     said_by_fields = [t for f in fields if f.kind != "checkbox" for t in [*_texts(f), f.name]]
     words = " ".join(said_by_form + said_by_fields)
-    return len(fields) <= 4 and bool(_matches(words, NEVER_FILL["newsletter"]))
+    return len(fields) <= 4 and bool(_matches(words, phrases))
 
 
 def refine_in_context(schema: FormSchema, decisions: dict[str, FieldDecision]) -> None:
@@ -375,33 +383,39 @@ def refine_in_context(schema: FormSchema, decisions: dict[str, FieldDecision]) -
 
     - A bare "name" beside a last-name field is the first name.
     - A second phone (mobile, other) beside the main one is left alone.
-    - Every field of a newsletter sign-up box is left alone.
+    - Every field of a newsletter sign-up box or a search box is left alone.
     """
     for form in schema.forms:
         fields = schema.fields_of(form.index)
-        if _is_newsletter_form(schema, form.index):
-            for field in fields:
-                decisions[field.key] = FieldDecision.leave(field.key, "newsletter sign-up form")
-            continue
-        keys = {decisions[f.key].profile_key for f in fields if f.key in decisions}
-        phones = [
-            f for f in fields if f.key in decisions and decisions[f.key].profile_key == "phone"
+        for what in ("newsletter", "search"):
+            if _is_small_form_about(schema, form.index, NEVER_FILL[what] + _FORM_WORDS[what]):
+                for field in fields:
+                    decisions[field.key] = FieldDecision.leave(field.key, f"{what} form")
+                break
+        else:
+            _refine_form(fields, decisions)
+
+
+_FORM_WORDS = {"newsletter": [], "search": ["find", "finden", "go", "los", "buscar", "trouver"]}
+
+
+def _refine_form(fields: list[FormField], decisions: dict[str, FieldDecision]) -> None:
+    """A bare "name" beside a last name is the first name; a second phone is left alone."""
+    keys = {decisions[f.key].profile_key for f in fields if f.key in decisions}
+    phones = [f for f in fields if f.key in decisions and decisions[f.key].profile_key == "phone"]
+    if len(phones) > 1:
+        secondary = [
+            f for f in phones if _matches(" ".join(_texts(f) + name_tokens(f)), SECOND_PHONE_WORDS)
         ]
-        if len(phones) > 1:
-            secondary = [
-                f
-                for f in phones
-                if _matches(" ".join(_texts(f) + name_tokens(f)), SECOND_PHONE_WORDS)
-            ]
-            keep = next((f for f in phones if f not in secondary), phones[0])
-            for field in phones:
-                if field is not keep:
-                    decisions[field.key] = FieldDecision.leave(field.key, "second phone number")
-        for field in fields:
-            decision = decisions.get(field.key)
-            if decision is None or decision.reason != "label (bare name)":
-                continue
-            if "contact_last_name" in keys and "contact_first_name" not in keys:
-                decisions[field.key] = decision.model_copy(
-                    update={"profile_key": "contact_first_name", "reason": "bare name + last name"}
-                )
+        keep = next((f for f in phones if f not in secondary), phones[0])
+        for field in phones:
+            if field is not keep:
+                decisions[field.key] = FieldDecision.leave(field.key, "second phone number")
+    for field in fields:
+        decision = decisions.get(field.key)
+        if decision is None or decision.reason != "label (bare name)":
+            continue
+        if "contact_last_name" in keys and "contact_first_name" not in keys:
+            decisions[field.key] = decision.model_copy(
+                update={"profile_key": "contact_first_name", "reason": "bare name + last name"}
+            )

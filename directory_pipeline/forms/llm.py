@@ -6,6 +6,7 @@ and every answer is checked before use."""
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Literal, cast
 
 from pydantic import BaseModel, Field, create_model
@@ -74,6 +75,12 @@ class LlmFieldClassifier:
         self.max_tokens = max_tokens
 
     def _ask(self, fields: list[FormField], page_url: str) -> Any:
+        # CrewAI refuses to run synchronously inside a running event loop, and Playwright's
+        # sync API keeps one in the engine's thread: the crew gets a thread of its own.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="crew") as pool:
+            return pool.submit(self._kickoff, fields, page_url).result()
+
+    def _kickoff(self, fields: list[FormField], page_url: str) -> Any:
         from crewai import LLM, Agent, Crew, Task
 
         llm = LLM(

@@ -45,6 +45,7 @@ class LabelSources(BaseModel):
     cell: str = ""  # a table cell, dt or text right before the field
     nearby: str = ""  # text of the closest preceding block within the field's container
     following: str = ""  # text right after a checkbox or radio
+    row: str = ""  # a label shared by several fields of a row ("Contact person" over two)
 
 
 class FormField(BaseModel):

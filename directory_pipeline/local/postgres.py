@@ -6,12 +6,14 @@ processes want a DSN, so this drives the same binaries with `pg_ctl` on a TCP po
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
 import subprocess
 import warnings
 from pathlib import Path
 
+import psutil
 import psycopg
 from psycopg import sql
 
@@ -115,6 +117,24 @@ class LocalPostgres:
             if not exists:
                 conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
 
+    def _postmaster(self) -> psutil.Process | None:
+        pid_file = self.data_dir / "postmaster.pid"
+        try:
+            return psutil.Process(int(pid_file.read_text().split()[0]))
+        except (OSError, ValueError, IndexError, psutil.Error):
+            return None
+
     def stop(self) -> None:
+        """Fast shutdown; if the server outlives it, terminate it and its backends."""
+        postmaster = self._postmaster()
         if self.is_running():
-            self._pg_ctl("-w", "-m", "fast", "stop", check=False)
+            self._pg_ctl("-w", "-t", "30", "-m", "fast", "stop", check=False)
+        if postmaster is None:
+            return
+        with contextlib.suppress(psutil.Error):
+            family = [postmaster, *postmaster.children(recursive=True)]
+            for process in family:
+                process.terminate()
+            _, alive = psutil.wait_procs(family, timeout=10)
+            for process in alive:
+                process.kill()
