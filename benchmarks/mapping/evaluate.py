@@ -37,7 +37,8 @@ def predicted(decision: FieldDecision | None) -> str | None:
     return None
 
 
-def evaluate(pages: list[Path], classifier=None, verbose: bool = False) -> dict:
+def evaluate(targets: list[tuple[str, str, Path]], classifier=None) -> dict:
+    """`targets`: (name, URL or file, truth file). Counts per key, mistakes, timings."""
     tp: dict[str, int] = defaultdict(int)
     fp: dict[str, int] = defaultdict(int)
     fn: dict[str, int] = defaultdict(int)
@@ -45,11 +46,11 @@ def evaluate(pages: list[Path], classifier=None, verbose: bool = False) -> dict:
     timings: list[float] = []
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
-        for page_path in pages:
-            truth = json.loads(page_path.with_suffix(".truth.json").read_text())["fields"]
+        for name, target, truth_path in targets:
+            truth = json.loads(truth_path.read_text())["fields"]
             page = browser.new_page()
             started = time.perf_counter()
-            open_target(page, str(page_path))
+            open_target(page, target)
             schema = capture_page(page)
             plan = map_form(schema, classifier=classifier)
             timings.append(time.perf_counter() - started)
@@ -58,22 +59,38 @@ def evaluate(pages: list[Path], classifier=None, verbose: bool = False) -> dict:
             captured = {f.key for f in schema.fields}
             for field_key, expected in truth.items():
                 if field_key not in captured:
-                    mistakes.append(f"{page_path.stem}: {field_key} not captured")
+                    mistakes.append(f"{name}: {field_key} not captured")
                 got = predicted(by_key.get(field_key))
                 if got is not None and got == expected:
                     tp[got] += 1
-                else:
-                    if got is not None:
-                        fp[got] += 1
-                    if expected is not None:
-                        fn[expected] += 1
-                    if got != expected:
-                        why = by_key[field_key].reason if field_key in by_key else "-"
-                        mistakes.append(
-                            f"{page_path.stem}: {field_key}: expected {expected}, got {got} ({why})"
-                        )
+                    continue
+                if got is not None:
+                    fp[got] += 1
+                if expected is not None:
+                    fn[expected] += 1
+                if got != expected:
+                    why = by_key[field_key].reason if field_key in by_key else "-"
+                    mistakes.append(f"{name}: {field_key}: expected {expected}, got {got} ({why})")
         browser.close()
     return {"tp": tp, "fp": fp, "fn": fn, "mistakes": mistakes, "timings": timings}
+
+
+def file_targets(folder: Path) -> list[tuple[str, str, Path]]:
+    return [
+        (page.stem, str(page), page.with_suffix(".truth.json"))
+        for page in sorted(folder.glob("*.html"))
+    ]
+
+
+def sandbox_targets(server) -> list[tuple[str, str, Path]]:
+    return [
+        (
+            truth.name.removesuffix(".truth.json"),
+            server.url_for(truth.name.removesuffix(".truth.json")),
+            truth,
+        )
+        for truth in sorted((HERE / "sandbox_truth").glob("*.truth.json"))
+    ]
 
 
 def table(result: dict) -> str:
@@ -94,19 +111,78 @@ def table(result: dict) -> str:
     return "\n".join(lines)
 
 
+def totals(result: dict) -> tuple[float, float]:
+    tp = sum(result["tp"].values())
+    return tp / max(tp + sum(result["fp"].values()), 1), tp / max(
+        tp + sum(result["fn"].values()), 1
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--llm", action="store_true")
-    parser.add_argument("--only", default=None)
+    parser.add_argument("--llm", action="store_true", help="Also run with the LLM layer.")
+    parser.add_argument("--sets", default="corpus,sandbox,holdout")
     parser.add_argument("--mistakes", action="store_true")
+    parser.add_argument("--out", type=Path, default=None, help="Write a Markdown report here.")
     args = parser.parse_args()
-    pages = sorted((HERE / "corpus").glob("*.html"))
-    if args.only:
-        pages = [p for p in pages if args.only in p.stem]
-    result = evaluate(pages)
-    print(table(result))
-    if args.mistakes:
-        print("\n".join(result["mistakes"]))
+
+    import tempfile
+
+    from directory_pipeline.sandbox import SandboxServer
+
+    sets = args.sets.split(",")
+    report = ["# Form mapping: precision and recall per profile key", ""]
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        SandboxServer(Path(tmp) / "ledger.sqlite3") as server,
+    ):
+        targets = {
+            "corpus": file_targets(HERE / "corpus"),
+            "sandbox": sandbox_targets(server),
+            "holdout": file_targets(HERE / "holdout"),
+        }
+        modes: list[tuple[str, object]] = [("heuristics only (--no-llm)", None)]
+        llm_server = None
+        if args.llm:
+            from directory_pipeline.forms.llm import LlmFieldClassifier
+            from directory_pipeline.local.llm_server import MODEL_ALIAS, LocalLlm
+            from directory_pipeline.local.ports import free_port
+
+            llm_server = LocalLlm(Path(tmp), free_port(), Path(tmp) / "llm.log")
+            llm_server.start()
+            modes.append(
+                (
+                    "with the LLM layer (Gemma 3 270M via llama.cpp)",
+                    LlmFieldClassifier(llm_server.base_url, MODEL_ALIAS, storage_dir=tmp),
+                )
+            )
+        summary = [
+            "| set | pages | mode | precision | recall | mean s/page |",
+            "|---|---|---|---|---|---|",
+        ]
+        details: list[str] = []
+        try:
+            for mode, classifier in modes:
+                for name in sets:
+                    result = evaluate(targets[name], classifier=classifier)
+                    precision, recall = totals(result)
+                    mean = sum(result["timings"]) / max(len(result["timings"]), 1)
+                    summary.append(
+                        f"| {name} | {len(targets[name])} | {mode} | {precision:.3f} "
+                        f"| {recall:.3f} | {mean:.2f} |"
+                    )
+                    details += [f"## {name}, {mode}", "", table(result), ""]
+                    if args.mistakes:
+                        details += ["```", *result["mistakes"], "```", ""]
+                    print(summary[-1], flush=True)
+        finally:
+            if llm_server is not None:
+                llm_server.stop()
+    report += [*summary, "", *details]
+    if args.out:
+        args.out.write_text("\n".join(report) + "\n")
+    else:
+        print("\n".join(details))
 
 
 if __name__ == "__main__":

@@ -135,9 +135,16 @@ def _texts(field: FormField) -> list[str]:
     return list(dict.fromkeys(ordered))
 
 
+def _matched_phrase(text: str, key: str, length: int) -> str:
+    return next(p for p in _matches(text, ATTRIBUTE_PHRASES[key]) if len(p) == length)
+
+
 def _key_from_text(text: str, legend: str = "") -> tuple[str | None, str]:
     """Key named by a piece of text, by tier; (None, why) when nothing or a tie."""
-    key, _, ambiguous = _longest(text, ATTRIBUTE_PHRASES)
+    key, length, ambiguous = _longest(text, ATTRIBUTE_PHRASES)
+    longer_business = [p for p in _matches(text, BUSINESS_PHRASES) if len(p) > length]
+    if key and any(f" {_matched_phrase(text, key, length)} " in f" {p} " for p in longer_business):
+        return "business_name", "label"  # "Trade name" is a name, not a trade
     if key and not ambiguous:
         generic_line = _matches(text, ["line 1", "line 2"])
         outside_address = legend and not _matches(legend, ATTRIBUTE_PHRASES["address_line1"])
@@ -418,4 +425,9 @@ def _refine_form(fields: list[FormField], decisions: dict[str, FieldDecision]) -
         if "contact_last_name" in keys and "contact_first_name" not in keys:
             decisions[field.key] = decision.model_copy(
                 update={"profile_key": "contact_first_name", "reason": "bare name + last name"}
+            )
+        elif "contact_first_name" in keys and "contact_last_name" not in keys:
+            # "Prénom" + "Nom": the bare name is the family name.
+            decisions[field.key] = decision.model_copy(
+                update={"profile_key": "contact_last_name", "reason": "bare name + first name"}
             )

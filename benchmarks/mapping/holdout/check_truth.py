@@ -19,6 +19,7 @@ from collections import Counter
 from pathlib import Path
 
 HOLDOUT = Path(__file__).resolve().parent
+sys.dont_write_bytecode = True  # leave no __pycache__ in ../corpus
 _SPEC = importlib.util.spec_from_file_location(
     "corpus_check_truth", HOLDOUT.parent / "corpus" / "check_truth.py"
 )
