@@ -322,6 +322,55 @@ def map_form_command(
         )
 
 
+@main.command("submit-one")
+@click.argument("url")
+@click.option(
+    "--profile",
+    "profile_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+)
+@click.option(
+    "--evidence-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to keep the proof (default: EVIDENCE_ROOT, else <state>/evidence).",
+)
+@click.option("--no-llm", is_flag=True, help="Skip the LLM mapping layer.")
+@click.option("--json", "as_json", is_flag=True)
+@state_dir_option
+def submit_one(
+    url: str,
+    profile_path: Path,
+    evidence_dir: Path | None,
+    no_llm: bool,
+    as_json: bool,
+    state_dir: Path | None,
+) -> None:
+    """Capture, map, fill and submit one directory form; print what happened and the proof."""
+    from directory_pipeline.browser.submit_one import submit_url
+
+    profile = _read_profile(profile_path)
+    settings = load_settings(state_dir)
+    result = submit_url(url, profile, settings, evidence_dir=evidence_dir, use_llm=not no_llm)
+    outcome = result.outcome
+    payload = {
+        "status": outcome.status.value,
+        "confirmation_text": outcome.confirmation_text,
+        "final_url": outcome.final_url,
+        "evidence": outcome.evidence.model_dump(mode="json") if outcome.evidence else {},
+        "filled": result.filled,
+        "reason": outcome.reason,
+        "attempts": outcome.attempts,
+    }
+    if as_json:
+        click.echo(json.dumps(payload, ensure_ascii=False))
+    else:
+        click.echo(f"{outcome.status.value}: {outcome.confirmation_text or outcome.reason}")
+        if outcome.evidence:
+            click.echo(f"evidence: {outcome.evidence.uri}")
+
+
 def _attach_sandbox() -> None:
     try:
         from directory_pipeline.sandbox.commands import sandbox

@@ -255,7 +255,9 @@
       label: clip(best),
       sources,
       options,
-      required: group.some((g) => g.required || g.getAttribute("aria-required") === "true"),
+      // Many forms mark required fields only with an asterisk after the label.
+      required: group.some((g) => g.required || g.getAttribute("aria-required") === "true")
+        || /\*\s*:?\s*$/.test(best),
       autocomplete: norm(el.getAttribute("autocomplete")).toLowerCase(),
       maxlength,
       pattern: el.getAttribute("pattern") || "",
