@@ -106,9 +106,17 @@ def cut_at_word(text: str, limit: int) -> str:
     return (cut[:boundary] if boundary > limit * 0.6 else cut).rstrip(" ,;:-")
 
 
+_STAND_INS = {"description": "short_description", "short_description": "description"}
+
+
 def format_text(field_: FormField, key: str, profile: BusinessProfile) -> str | None:
     """The profile's value for a text field, shaped the way the field asks for it."""
     value = profile.value_for(key)
+    if value is None and key in _STAND_INS:
+        # One description for the other: both are the customer's own words about the business.
+        value = profile.value_for(_STAND_INS[key])
+        if value is not None and key == "short_description":
+            value = cut_at_word(str(value), field_.maxlength or 250)
     if value is None:
         return None
     text = ", ".join(value) if isinstance(value, list) else value
