@@ -2,10 +2,34 @@
 
 import dagster as dg
 
+from directory_pipeline.defs.analytics import (
+    directory_success_rates,
+    job_summaries,
+    success_rate_chart,
+)
 from directory_pipeline.defs.catalog import directory_catalog
+from directory_pipeline.defs.checks import job_results_in_sync
 from directory_pipeline.defs.resources import build_resources
+from directory_pipeline.defs.retention import partition_retention_job, partition_retention_schedule
+from directory_pipeline.defs.sensors import (
+    failed_job_run_sensor,
+    pending_jobs_sensor,
+    sqs_job_sensor,
+)
+from directory_pipeline.defs.submissions import listing_submission, paid_job, submission_job
 
 defs = dg.Definitions(
-    assets=[directory_catalog],
+    assets=[
+        directory_catalog,
+        paid_job,
+        listing_submission,
+        directory_success_rates,
+        job_summaries,
+        success_rate_chart,
+    ],
+    asset_checks=[job_results_in_sync],
+    jobs=[submission_job, partition_retention_job],
+    sensors=[sqs_job_sensor, pending_jobs_sensor, failed_job_run_sensor],
+    schedules=[partition_retention_schedule],
     resources=build_resources(),
 )

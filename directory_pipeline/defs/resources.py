@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import dagster as dg
 from pydantic import Field
 
+from directory_pipeline.browser.throttle import DirectoryThrottle
 from directory_pipeline.queue import JobQueue
 from directory_pipeline.queue.sqs import sqs_client
 from directory_pipeline.store.database import Connection, connect
 from directory_pipeline.store.jobs import JobStore
+
+if TYPE_CHECKING:
+    from directory_pipeline.browser.engine import SubmissionEngine
 
 
 class SupabaseResource(dg.ConfigurableResource):
@@ -67,7 +72,20 @@ def _optional_env(name: str) -> dg.EnvVar | None:
 
 
 def build_resources() -> dict[str, dg.ConfigurableResource]:
+    state_dir = Path(os.environ.get("DIRECTORY_PIPELINE_STATE_DIR", ".local"))
     return {
+        "engine": SubmissionEngineResource(
+            evidence_root=os.environ.get("EVIDENCE_ROOT", str(state_dir / "evidence")),
+            chromium_executable_path=_optional_env("CHROMIUM_EXECUTABLE_PATH"),
+            llm_base_url=_optional_env("LLM_BASE_URL"),
+            llm_model=_optional_env("LLM_MODEL"),
+            llm_api_key=_optional_env("LLM_API_KEY"),
+            crewai_storage_dir=str(state_dir / "crewai"),
+            max_parallel=int(os.environ.get("SUBMISSION_PARALLELISM", "2")),
+        ),
+        "analytics": AnalyticsResource(
+            root=os.environ.get("ANALYTICS_ROOT", str(state_dir / "analytics"))
+        ),
         "supabase": SupabaseResource(
             database_url=dg.EnvVar("DATABASE_URL"),
             url=_optional_env("SUPABASE_URL"),
@@ -82,3 +100,57 @@ def build_resources() -> dict[str, dg.ConfigurableResource]:
             secret_access_key=_optional_env("AWS_SECRET_ACCESS_KEY"),
         ),
     }
+
+
+class SubmissionEngineResource(dg.ConfigurableResource):
+    """How submissions run: the browser, the evidence root, the LLM endpoint for the last
+    mapping layer, and how many directories of one job are worked on at once (one Chromium
+    per worker)."""
+
+    evidence_root: str = Field(description="Local folder or s3://bucket/prefix for evidence.")
+    chromium_executable_path: str | None = None
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    crewai_storage_dir: str | None = None
+    max_parallel: int = Field(default=2, ge=1, le=8)
+
+    def engine_factory(self, database_url: str) -> Callable[[], SubmissionEngine]:
+        from directory_pipeline.browser.engine import EngineConfig, SubmissionEngine
+        from directory_pipeline.browser.evidence import evidence_store
+        from directory_pipeline.forms.plan_cache import PostgresPlanCache
+        from directory_pipeline.store.attempts import AttemptJournal
+
+        classifier = None
+        if self.llm_base_url and self.llm_model:
+            from directory_pipeline.forms.llm import LlmFieldClassifier
+
+            classifier = LlmFieldClassifier(
+                self.llm_base_url,
+                self.llm_model,
+                self.llm_api_key,
+                storage_dir=self.crewai_storage_dir,
+            )
+        throttle = DirectoryThrottle()
+
+        def make() -> SubmissionEngine:
+            return SubmissionEngine(
+                evidence_store(self.evidence_root),
+                config=EngineConfig(chromium_executable_path=self.chromium_executable_path),
+                journal=AttemptJournal(database_url),
+                cache=PostgresPlanCache(database_url),
+                classifier=classifier,
+                throttle=throttle,
+            )
+
+        return make
+
+
+class AnalyticsResource(dg.ConfigurableResource):
+    """Where the analyst tables (Parquet) live."""
+
+    root: str = Field(description="Folder of the analyst tables.")
+
+    @property
+    def path(self) -> Path:
+        return Path(self.root)

@@ -1,0 +1,1 @@
+"""Analyst tables: one Parquet file per (job, directory) outcome, queryable with DuckDB/pandas."""

@@ -1,0 +1,87 @@
+"""Submission outcomes as Parquet, one file per (job, directory) partition.
+
+One file per partition means no shared writer lock (unlike a DuckDB database file): runs
+write concurrently, analysts read everything with
+`read_parquet('<root>/submissions/*/*.parquet', hive_partitioning = true)`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from pathlib import Path
+
+import pandas as pd
+
+from directory_pipeline.domain import DirectoryEntry, SubmissionOutcome
+
+COLUMNS = [
+    "job_id",
+    "directory_slug",
+    "directory_tier",
+    "package",
+    "status",
+    "submitted_at",
+    "confirmation_text",
+    "final_url",
+    "evidence_uri",
+    "reason",
+    "attempts",
+    "plan_source",
+    "plan_fingerprint",
+    "duration_s",
+    "recorded_at",
+]
+
+
+def outcome_file(root: Path, job_id: uuid.UUID, directory_slug: str) -> Path:
+    return root / "submissions" / f"job_id={job_id}" / f"{directory_slug}.parquet"
+
+
+def write_outcome(
+    root: Path,
+    job_id: uuid.UUID,
+    package: str,
+    directory: DirectoryEntry,
+    outcome: SubmissionOutcome,
+    plan_source: str | None,
+    duration_s: float | None,
+) -> Path:
+    evidence = outcome.evidence
+    row = {
+        "job_id": str(job_id),
+        "directory_slug": directory.slug,
+        "directory_tier": directory.tier.value,
+        "package": package,
+        "status": outcome.status.value,
+        "submitted_at": outcome.submitted_at,
+        "confirmation_text": outcome.confirmation_text,
+        "final_url": outcome.final_url,
+        "evidence_uri": (evidence.screenshot_uri or evidence.uri) if evidence else None,
+        "reason": outcome.reason,
+        "attempts": outcome.attempts,
+        "plan_source": plan_source,
+        "plan_fingerprint": outcome.plan_fingerprint,
+        "duration_s": duration_s,
+        "recorded_at": dt.datetime.now(dt.UTC),
+    }
+    path = outcome_file(root, job_id, directory.slug)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    frame = pd.DataFrame([row], columns=pd.Index(COLUMNS))
+    frame["submitted_at"] = pd.to_datetime(frame["submitted_at"], utc=True)
+    frame.to_parquet(tmp, index=False)
+    tmp.replace(path)
+    return path
+
+
+def read_outcomes(root: Path, job_ids: list[str] | None = None) -> pd.DataFrame:
+    """Every recorded outcome (optionally of some jobs) as one frame."""
+    folder = root / "submissions"
+    files = sorted(folder.glob("job_id=*/*.parquet")) if folder.exists() else []
+    if job_ids is not None:
+        wanted = {f"job_id={j}" for j in job_ids}
+        files = [f for f in files if f.parent.name in wanted]
+    if not files:
+        return pd.DataFrame(columns=pd.Index(COLUMNS))
+    return pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)

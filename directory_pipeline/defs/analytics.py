@@ -1,0 +1,116 @@
+"""Analyst tables over the per-partition Parquet outcomes, and a chart for the UI."""
+
+import base64
+import io
+
+import dagster as dg
+import duckdb
+import pandas as pd
+
+from directory_pipeline.defs.resources import AnalyticsResource
+from directory_pipeline.defs.submissions import listing_submission
+
+_OUTCOMES = "read_parquet('{root}/submissions/*/*.parquet', hive_partitioning = false)"
+
+
+def _query(analytics: AnalyticsResource, sql: str) -> pd.DataFrame:
+    if not list((analytics.path / "submissions").glob("*/*.parquet")):
+        return pd.DataFrame()
+    with duckdb.connect() as con:
+        return con.execute(sql.format(outcomes=_OUTCOMES.format(root=analytics.path))).df()
+
+
+def _publish(analytics: AnalyticsResource, name: str, frame: pd.DataFrame) -> dict:
+    analytics.path.mkdir(parents=True, exist_ok=True)
+    path = analytics.path / f"{name}.parquet"
+    frame.to_parquet(path, index=False)
+    return {
+        "rows": dg.MetadataValue.int(len(frame)),
+        "path": dg.MetadataValue.path(str(path)),
+        "preview": dg.MetadataValue.md(
+            str(frame.head(20).to_markdown(index=False)) if not frame.empty else "no outcomes yet"
+        ),
+    }
+
+
+@dg.asset(
+    deps=[listing_submission],
+    group_name="analytics",
+    kinds={"duckdb", "parquet"},
+    description="Success rate per directory and tier: submitted or live over all outcomes.",
+)
+def directory_success_rates(analytics: AnalyticsResource) -> dg.MaterializeResult:
+    frame = _query(
+        analytics,
+        """
+        select directory_slug, directory_tier,
+               count(*) as outcomes,
+               count(*) filter (where status in ('submitted', 'live')) as successes,
+               round(avg(case when status in ('submitted', 'live') then 1.0 else 0 end), 3)
+                   as success_rate,
+               count(*) filter (where status = 'needs_review') as needs_review,
+               round(avg(duration_s), 2) as mean_duration_s
+        from {outcomes} group by all order by directory_tier, directory_slug""",
+    )
+    return dg.MaterializeResult(metadata=_publish(analytics, "directory_success_rates", frame))
+
+
+@dg.asset(
+    deps=[listing_submission],
+    group_name="analytics",
+    kinds={"duckdb", "parquet"},
+    description="One row per job: package and how many directories ended in each status.",
+)
+def job_summaries(analytics: AnalyticsResource) -> dg.MaterializeResult:
+    frame = _query(
+        analytics,
+        """
+        select job_id, any_value(package) as package, count(*) as directories,
+               count(*) filter (where status = 'submitted') as submitted,
+               count(*) filter (where status = 'live') as live,
+               count(*) filter (where status = 'needs_review') as needs_review,
+               count(*) filter (where status = 'rejected') as rejected,
+               count(*) filter (where status = 'skipped') as skipped,
+               count(*) filter (where status = 'failed') as failed,
+               max(recorded_at) as last_recorded_at
+        from {outcomes} group by job_id order by last_recorded_at desc""",
+    )
+    return dg.MaterializeResult(metadata=_publish(analytics, "job_summaries", frame))
+
+
+@dg.asset(
+    deps=[directory_success_rates],
+    group_name="analytics",
+    kinds={"matplotlib"},
+    description="Bar chart of success rate per directory, shown here and saved as PNG.",
+)
+def success_rate_chart(analytics: AnalyticsResource) -> dg.MaterializeResult:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    path = analytics.path / "directory_success_rates.parquet"
+    frame = pd.read_parquet(path) if path.exists() else pd.DataFrame()
+    figure, axis = plt.subplots(figsize=(8, max(2.5, 0.35 * len(frame) + 1)))
+    if frame.empty:
+        axis.text(0.5, 0.5, "no outcomes yet", ha="center", va="center")
+        axis.set_axis_off()
+    else:
+        ordered = frame.sort_values("success_rate")
+        axis.barh(ordered["directory_slug"], ordered["success_rate"], color="#3b7dd8")
+        axis.set_xlim(0, 1)
+        axis.set_xlabel("submitted or live / all outcomes")
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=110)
+    plt.close(figure)
+    png = buffer.getvalue()
+    (analytics.path / "success_rate_chart.png").write_bytes(png)
+    encoded = base64.b64encode(png).decode()
+    return dg.MaterializeResult(
+        metadata={
+            "chart": dg.MetadataValue.md(f"![success rate](data:image/png;base64,{encoded})"),
+            "path": dg.MetadataValue.path(str(analytics.path / "success_rate_chart.png")),
+        }
+    )

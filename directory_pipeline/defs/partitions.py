@@ -1,0 +1,15 @@
+"""Partitions: one per paid job, one per directory, and their cross product for submissions."""
+
+import dagster as dg
+
+JOBS = "jobs"
+DIRECTORIES = "directories"
+jobs_partitions = dg.DynamicPartitionsDefinition(name=JOBS)
+directories_partitions = dg.DynamicPartitionsDefinition(name=DIRECTORIES)
+submissions_partitions = dg.MultiPartitionsDefinition(
+    {"directory": directories_partitions, "job": jobs_partitions}
+)
+
+
+def submission_key(job_id: str, directory_slug: str) -> dg.MultiPartitionKey:
+    return dg.MultiPartitionKey({"job": job_id, "directory": directory_slug})

@@ -1,0 +1,1 @@
+"""Running a paid job: every directory of its package, with bounded parallelism."""

@@ -1,0 +1,141 @@
+"""One paid job, start to finish: resolve its directories, submit to each (one Chromium per
+worker thread, `max_parallel` workers), record every outcome in Supabase and the analyst
+tables, and settle the job's status."""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from directory_pipeline.analytics.outcomes import write_outcome
+from directory_pipeline.browser.engine import SubmissionEngine, SubmissionResult
+from directory_pipeline.domain import (
+    BusinessProfile,
+    Catalog,
+    DirectoryEntry,
+    JobStatus,
+    Package,
+    SubmissionOutcome,
+    SubmissionStatus,
+)
+from directory_pipeline.store import results
+from directory_pipeline.store.jobs import JobRow, JobStore
+
+
+class JobNotRunnable(RuntimeError):
+    """The job cannot run at all (no row, no profile, unknown directories)."""
+
+
+@dataclass(frozen=True)
+class DirectoryDone:
+    directory: DirectoryEntry
+    result: SubmissionResult
+    duration_s: float
+
+
+@dataclass
+class JobPlan:
+    job: JobRow
+    profile: BusinessProfile
+    directories: list[DirectoryEntry]
+
+
+def plan_job(dsn: str, catalog: Catalog, job_id: uuid.UUID) -> JobPlan:
+    job = JobStore(dsn).get(job_id)
+    if job is None:
+        raise JobNotRunnable(f"job {job_id} has no row in jobs")
+    profile = job.profile()
+    if profile is None:
+        raise JobNotRunnable(f"job {job_id} has no business profile")
+    try:
+        directories = catalog.directories_for(Package(job.package), job.requested_directories)
+    except ValueError as exc:
+        raise JobNotRunnable(f"job {job_id}: {exc}") from exc
+    return JobPlan(job=job, profile=profile, directories=directories)
+
+
+def submit_all(
+    plan: JobPlan,
+    engine_factory: Callable[[], SubmissionEngine],
+    *,
+    max_parallel: int = 1,
+    force: set[str] | None = None,
+) -> Iterator[DirectoryDone]:
+    """Submit to every directory; yields each result as it lands (in the caller's thread).
+
+    Each worker thread owns one engine (one Chromium): Playwright's sync API belongs to the
+    thread that started it.
+    """
+    todo: queue.Queue[DirectoryEntry] = queue.Queue()
+    for directory in plan.directories:
+        todo.put(directory)
+    done: queue.Queue[DirectoryDone | BaseException] = queue.Queue()
+
+    def worker() -> None:
+        try:
+            with engine_factory() as engine:
+                while True:
+                    try:
+                        directory = todo.get_nowait()
+                    except queue.Empty:
+                        return
+                    started = time.perf_counter()
+                    try:
+                        result = engine.submit(
+                            directory,
+                            plan.profile,
+                            job_id=plan.job.id,
+                            force=directory.slug in (force or set()),
+                        )
+                    except Exception as exc:  # the engine's own bug: record, keep going
+                        result = SubmissionResult(
+                            outcome=SubmissionOutcome(
+                                status=SubmissionStatus.FAILED,
+                                directory_slug=directory.slug,
+                                reason=f"engine error: {exc!r}"[:500],
+                            )
+                        )
+                    done.put(DirectoryDone(directory, result, time.perf_counter() - started))
+        except BaseException as exc:  # e.g. Chromium would not launch
+            done.put(exc)
+
+    workers = [
+        threading.Thread(target=worker, name=f"submitter-{i}", daemon=True)
+        for i in range(max(1, min(max_parallel, len(plan.directories))))
+    ]
+    for thread in workers:
+        thread.start()
+    for _ in plan.directories:
+        item = done.get()
+        if isinstance(item, BaseException):
+            raise item
+        yield item
+    for thread in workers:
+        thread.join()
+
+
+def record(dsn: str, analytics_root: Path, plan: JobPlan, done: DirectoryDone) -> None:
+    """Supabase row, progress counter and analyst table for one directory's outcome."""
+    outcome = done.result.outcome
+    results.upsert_result(dsn, plan.job.id, outcome)
+    results.record_progress(dsn, plan.job.id)
+    write_outcome(
+        analytics_root,
+        plan.job.id,
+        plan.job.package,
+        done.directory,
+        outcome,
+        done.result.plan_source,
+        done.duration_s,
+    )
+
+
+def settle(dsn: str, job_id: uuid.UUID, statuses: list[SubmissionStatus]) -> JobStatus:
+    status = results.final_status(statuses)
+    results.mark_finished(dsn, job_id, status)
+    return status

@@ -1,0 +1,91 @@
+"""Writing a job's progress and per-directory outcomes to Supabase (`jobs`, `job_results`)."""
+
+from __future__ import annotations
+
+import uuid
+
+from directory_pipeline.domain import JobStatus, SubmissionOutcome, SubmissionStatus
+from directory_pipeline.store.database import connect
+
+
+def upsert_result(dsn: str, job_id: uuid.UUID, outcome: SubmissionOutcome) -> None:
+    """One row per (job, directory), carrying the latest outcome and its proof."""
+    evidence = outcome.evidence
+    with connect(dsn) as conn:
+        conn.execute(
+            """insert into job_results (job_id, directory_slug, status, submitted_at,
+                   confirmation_text, final_url, evidence_uri, error, attempts,
+                   plan_fingerprint, updated_at)
+               values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, now())
+               on conflict (job_id, directory_slug) do update set
+                   status = excluded.status, submitted_at = excluded.submitted_at,
+                   confirmation_text = excluded.confirmation_text,
+                   final_url = excluded.final_url, evidence_uri = excluded.evidence_uri,
+                   error = excluded.error, attempts = excluded.attempts,
+                   plan_fingerprint = excluded.plan_fingerprint, updated_at = now()""",
+            (
+                job_id,
+                outcome.directory_slug,
+                outcome.status.value,
+                outcome.submitted_at,
+                outcome.confirmation_text,
+                outcome.final_url,
+                evidence.screenshot_uri or evidence.uri if evidence else None,
+                outcome.reason if outcome.status is not SubmissionStatus.SUBMITTED else None,
+                outcome.attempts,
+                outcome.plan_fingerprint,
+            ),
+        )
+
+
+def mark_started(dsn: str, job_id: uuid.UUID, directories_total: int) -> None:
+    with connect(dsn) as conn:
+        conn.execute(
+            """update jobs set status = 'in_progress', started_at = coalesce(started_at, now()),
+                   directories_total = %s, error = null
+               where id = %s""",
+            (directories_total, job_id),
+        )
+
+
+def record_progress(dsn: str, job_id: uuid.UUID) -> int:
+    """Recount finished directories from job_results (idempotent across re-runs)."""
+    with connect(dsn) as conn:
+        row = conn.execute(
+            """update jobs set directories_done =
+                   (select count(*) from job_results where job_id = %s)
+               where id = %s returning directories_done""",
+            (job_id, job_id),
+        ).fetchone()
+    return int(row["directories_done"]) if row else 0
+
+
+def final_status(statuses: list[SubmissionStatus]) -> JobStatus:
+    """completed: every directory submitted, live or skipped by policy; failed: nothing got
+    through and something failed; partially_completed: anything in between."""
+    success = {SubmissionStatus.SUBMITTED, SubmissionStatus.LIVE, SubmissionStatus.SKIPPED}
+    if statuses and all(s in success for s in statuses):
+        return JobStatus.COMPLETED
+    if any(s is SubmissionStatus.FAILED for s in statuses) and not any(
+        s.counts_as_success for s in statuses
+    ):
+        return JobStatus.FAILED
+    return JobStatus.PARTIALLY_COMPLETED
+
+
+def mark_finished(dsn: str, job_id: uuid.UUID, status: JobStatus, error: str | None = None) -> None:
+    with connect(dsn) as conn:
+        conn.execute(
+            """update jobs set status = %s, completed_at = now(), error = %s where id = %s""",
+            (status.value, error, job_id),
+        )
+
+
+def pending_jobs_older_than(dsn: str, minutes: float) -> list[uuid.UUID]:
+    with connect(dsn) as conn:
+        rows = conn.execute(
+            """select id from jobs where status = 'pending'
+               and created_at < now() - make_interval(secs => %s) order by created_at""",
+            (minutes * 60,),
+        ).fetchall()
+    return [r["id"] for r in rows]
