@@ -202,8 +202,11 @@ def _fill_one(
     if field_.options:
         chosen = choose_options(field_.options, key, profile)
         if not chosen:
-            if field_.required:
-                report.missing_required.append(f"{target} (no option fits {key})")
+            preselected = [o.label for o in field_.options if o.selected and o.value]
+            if field_.required or preselected:
+                # Leaving a preselected option would tell the directory something untrue.
+                shown = f"; the form preselects {preselected[0]!r}" if preselected else ""
+                report.missing_required.append(f"{target} (no option fits {key}{shown})")
             return
         if field_.tag == "select":
             locator.first.select_option(value=chosen if field_.multiple else chosen[0])

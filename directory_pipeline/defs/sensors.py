@@ -26,6 +26,13 @@ def _run_request(job_id: str) -> dg.RunRequest:
     return dg.RunRequest(run_key=job_id, partition_key=job_id, tags={JOB_TAG: job_id})
 
 
+def _show_again_soon(queue, message: ReceivedMessage) -> None:
+    """Keep the message until a later tick sees its run exists; then it is deleted."""
+    queue.client.change_message_visibility(
+        QueueUrl=queue.queue_url, ReceiptHandle=message.receipt_handle, VisibilityTimeout=10
+    )
+
+
 def _reject(
     context: dg.SensorEvaluationContext, queue, message: ReceivedMessage, reason: str
 ) -> None:
@@ -64,6 +71,9 @@ def sqs_job_sensor(
             job_id = str(job.job_id)
             if _has_run(context.instance, job_id):
                 queue.delete(message)  # its run exists: the message has done its work
+                continue
+            if job_id in new_partitions:  # delivered twice in one tick: one request is enough
+                _show_again_soon(queue, message)
                 continue
             row = store.get(job.job_id)
             if row is None:

@@ -168,7 +168,6 @@ submission_job = dg.define_asset_job(
     "submission_job",
     selection=dg.AssetSelection.assets(paid_job)
     | dg.AssetSelection.checks_for_assets(listing_submission),
-    partitions_def=jobs_partitions,
     description="One paid job: every directory of its package, in one run.",
     tags={"directory_pipeline/kind": "submission"},
 )

@@ -257,7 +257,7 @@
       options,
       // Many forms mark required fields only with an asterisk after the label.
       required: group.some((g) => g.required || g.getAttribute("aria-required") === "true")
-        || /\*\s*:?\s*$/.test(best),
+        || [best, sources.cell, sources.nearby, shared.whole].some((t) => /\*\s*:?\s*$/.test(t || "")),
       autocomplete: norm(el.getAttribute("autocomplete")).toLowerCase(),
       maxlength,
       pattern: el.getAttribute("pattern") || "",

@@ -418,6 +418,21 @@ def _refine_form(fields: list[FormField], decisions: dict[str, FieldDecision]) -
         for field in phones:
             if field is not keep:
                 decisions[field.key] = FieldDecision.leave(field.key, "second phone number")
+    has_business_name = "business_name" in keys
+    for field in fields:
+        decision = decisions.get(field.key)
+        if (
+            decision is not None
+            and decision.reason.startswith("legal_name")
+            and field.required
+            and not has_business_name
+            and field.kind in TEXT
+        ):
+            # A legal-name field that is the form's only (and required) name for the business.
+            decisions[field.key] = _fill(
+                field, "business_name", 0.8, "legal name is the only business name asked for"
+            )
+            has_business_name = True
     for field in fields:
         decision = decisions.get(field.key)
         if decision is None or decision.reason != "label (bare name)":
