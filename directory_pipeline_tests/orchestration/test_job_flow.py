@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -17,21 +16,11 @@ import dagster as dg
 import httpx
 import psycopg
 import pytest
-from click.testing import CliRunner
 
-from directory_pipeline.cli import main
-from directory_pipeline.defs.checks import job_results_in_sync
-from directory_pipeline.defs.partitions import JOBS
-from directory_pipeline.defs.resources import (
-    AnalyticsResource,
-    SqsResource,
-    SubmissionEngineResource,
-    SupabaseResource,
-)
 from directory_pipeline.defs.sensors import pending_jobs_sensor, sqs_job_sensor
-from directory_pipeline.defs.submissions import listing_submission, paid_job
 from directory_pipeline.queue import JobQueue
 from directory_pipeline.sandbox import SandboxServer
+from directory_pipeline_tests.orchestration.flow import enqueue, in_thread, run_job, tick
 
 SITES = {
     "citylocal-hub": "submitted",  # WordPress plugin markup, search box, split address
@@ -45,79 +34,6 @@ SITES = {
 }
 
 
-@pytest.fixture
-def dagster_env(
-    stack_env: dict[str, str],
-    sandbox_server: SandboxServer,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> dict[str, Any]:
-    monkeypatch.setenv("SANDBOX_PORT", str(sandbox_server.port))
-    httpx.post(
-        f"{sandbox_server.url}/__sandbox/reset", json={"knobs": True}, timeout=10
-    ).raise_for_status()
-    resources = {
-        "supabase": SupabaseResource(database_url=stack_env["DATABASE_URL"]),
-        "sqs": SqsResource(
-            queue_url=stack_env["SQS_QUEUE_URL"],
-            dlq_url=stack_env["SQS_DLQ_URL"],
-            endpoint_url=stack_env["SQS_ENDPOINT_URL"],
-            access_key_id="local",
-            secret_access_key="local",
-        ),
-        "engine": SubmissionEngineResource(
-            evidence_root=str(tmp_path / "evidence"), max_parallel=2
-        ),
-        "analytics": AnalyticsResource(root=str(tmp_path / "analytics")),
-    }
-    return {"resources": resources, "dsn": stack_env["DATABASE_URL"], "tmp": tmp_path}
-
-
-def _in_thread(fn, *args):
-    """Dagster in a thread of its own, clear of the suite's Playwright loop."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(fn, *args).result(timeout=600)
-
-
-def _tick(sensor, instance: dg.DagsterInstance, resources: dict) -> dg.SensorResult:
-    context = dg.build_sensor_context(instance=instance, resources=resources)
-    result = sensor(context)
-    assert isinstance(result, dg.SensorResult)
-    for request in result.dynamic_partitions_requests or []:
-        instance.add_dynamic_partitions(JOBS, list(request.partition_keys or []))
-    return result
-
-
-def _run(instance: dg.DagsterInstance, resources: dict, job_id: str) -> dg.ExecuteInProcessResult:
-    return dg.materialize(
-        [paid_job, listing_submission, job_results_in_sync],
-        selection=dg.AssetSelection.assets(paid_job)
-        | dg.AssetSelection.checks_for_assets(listing_submission),
-        partition_key=job_id,
-        instance=instance,
-        resources=resources,
-        tags={"directory_pipeline/job_id": job_id},
-    )
-
-
-def _enqueue(profile_file: Path, directories: list[str]) -> str:
-    result = CliRunner().invoke(
-        main,
-        [
-            "enqueue",
-            "--package",
-            "enterprise",
-            "--profile",
-            str(profile_file),
-            "--directories",
-            ",".join(directories),
-            "--json",
-        ],
-    )
-    assert result.exit_code == 0, result.output
-    return json.loads(result.output)["job_id"]
-
-
 def test_a_paid_job_runs_once_and_every_directory_is_a_proven_partition(
     dagster_env: dict[str, Any],
     profile_file: Path,
@@ -125,20 +41,20 @@ def test_a_paid_job_runs_once_and_every_directory_is_a_proven_partition(
     sandbox_server: SandboxServer,
 ) -> None:
     resources, dsn = dagster_env["resources"], dagster_env["dsn"]
-    job_id = _enqueue(profile_file, list(SITES))
+    job_id = enqueue(profile_file, list(SITES))
 
     def flow() -> tuple[
         dg.SensorResult, dg.SensorResult, dg.ExecuteInProcessResult, dg.DagsterInstance
     ]:
         instance = dg.DagsterInstance.ephemeral()
-        first = _tick(sqs_job_sensor, instance, resources)
+        first = tick(sqs_job_sensor, instance, resources)
         [request] = first.run_requests or []
         assert request.run_key == job_id and request.partition_key == job_id
-        run = _run(instance, resources, job_id)
-        second = _tick(sqs_job_sensor, instance, resources)  # its run exists now
+        run = run_job(instance, resources, job_id)
+        second = tick(sqs_job_sensor, instance, resources)  # its run exists now
         return first, second, run, instance
 
-    _, second, run, _ = _in_thread(flow)
+    _, second, run, _ = in_thread(flow)
     assert run.success
     assert second.run_requests == []  # the redelivered message made no second run
     assert job_queue.depth() == 0  # ...and was deleted once the run existed
@@ -187,8 +103,8 @@ def test_malformed_messages_go_to_the_dlq_with_their_reason(
 ) -> None:
     job_queue.send_body("{not json")
     job_queue.send_body(json.dumps({"schema_version": 1, "job_id": "nope"}))
-    result = _in_thread(
-        lambda: _tick(sqs_job_sensor, dg.DagsterInstance.ephemeral(), dagster_env["resources"])
+    result = in_thread(
+        lambda: tick(sqs_job_sensor, dg.DagsterInstance.ephemeral(), dagster_env["resources"])
     )
     assert result.run_requests == []
     reasons = sorted(reason or "" for _, reason in job_queue.dead_letters())
@@ -203,14 +119,14 @@ def test_duplicate_messages_make_one_run_request(
     job_queue: JobQueue,
     profile_file: Path,
 ) -> None:
-    job_id = _enqueue(profile_file, ["citylocal-hub"])
+    job_id = enqueue(profile_file, ["citylocal-hub"])
     [original] = job_queue.receive()
     job_queue.send_body(original.body)  # the same message delivered again
     job_queue.client.change_message_visibility(
         QueueUrl=job_queue.queue_url, ReceiptHandle=original.receipt_handle, VisibilityTimeout=0
     )
-    result = _in_thread(
-        lambda: _tick(sqs_job_sensor, dg.DagsterInstance.ephemeral(), dagster_env["resources"])
+    result = in_thread(
+        lambda: tick(sqs_job_sensor, dg.DagsterInstance.ephemeral(), dagster_env["resources"])
     )
     assert [r.run_key for r in result.run_requests or []] == [job_id]
 
@@ -221,12 +137,12 @@ def test_a_job_whose_message_was_lost_is_started_by_reconciliation(
     profile_file: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    job_id = _enqueue(profile_file, ["citylocal-hub"])
+    job_id = enqueue(profile_file, ["citylocal-hub"])
     [lost] = job_queue.receive()
     job_queue.delete(lost)  # the message is gone; only the jobs row remains
     monkeypatch.setenv("PENDING_JOB_GRACE_MINUTES", "0")
-    result = _in_thread(
-        lambda: _tick(pending_jobs_sensor, dg.DagsterInstance.ephemeral(), dagster_env["resources"])
+    result = in_thread(
+        lambda: tick(pending_jobs_sensor, dg.DagsterInstance.ephemeral(), dagster_env["resources"])
     )
     assert [r.run_key for r in result.run_requests or []] == [job_id]
     assert uuid.UUID(job_id)

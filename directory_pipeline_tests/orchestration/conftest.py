@@ -1,0 +1,45 @@
+"""Fixtures for the orchestration tests: resources pointing at real peers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from directory_pipeline.defs.resources import (
+    AnalyticsResource,
+    SqsResource,
+    SubmissionEngineResource,
+    SupabaseResource,
+)
+from directory_pipeline.sandbox import SandboxServer
+
+
+@pytest.fixture
+def dagster_env(
+    stack_env: dict[str, str],
+    sandbox_server: SandboxServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> dict[str, Any]:
+    monkeypatch.setenv("SANDBOX_PORT", str(sandbox_server.port))
+    httpx.post(
+        f"{sandbox_server.url}/__sandbox/reset", json={"knobs": True}, timeout=10
+    ).raise_for_status()
+    resources = {
+        "supabase": SupabaseResource(database_url=stack_env["DATABASE_URL"]),
+        "sqs": SqsResource(
+            queue_url=stack_env["SQS_QUEUE_URL"],
+            dlq_url=stack_env["SQS_DLQ_URL"],
+            endpoint_url=stack_env["SQS_ENDPOINT_URL"],
+            access_key_id="local",
+            secret_access_key="local",
+        ),
+        "engine": SubmissionEngineResource(
+            evidence_root=str(tmp_path / "evidence"), max_parallel=2
+        ),
+        "analytics": AnalyticsResource(root=str(tmp_path / "analytics")),
+    }
+    return {"resources": resources, "dsn": stack_env["DATABASE_URL"], "tmp": tmp_path}
