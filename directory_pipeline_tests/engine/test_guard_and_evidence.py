@@ -116,3 +116,34 @@ def test_s3_evidence_on_a_real_s3_api(sqs_server: LocalSqs) -> None:
     assert stored["Body"].read() == b"<html>ok</html>"
     assert stored["ContentType"] == "text/html"
     assert store.uri("job/dir/1") == f"s3://{bucket}/prod/job/dir/1/"
+
+
+class _StorageDouble:
+    """Stands in for supabase-py's client: no Supabase Storage server can run here. It
+    records what the store uploads, through the same calls supabase-py exposes."""
+
+    def __init__(self) -> None:
+        self.uploads: list[tuple[str, str, bytes, dict]] = []
+        self.storage = self
+
+    def from_(self, bucket: str) -> _StorageDouble:
+        self._bucket = bucket
+        return self
+
+    def upload(self, path: str, file: bytes, file_options: dict) -> None:
+        self.uploads.append((self._bucket, path, file, file_options))
+
+
+def test_supabase_storage_evidence_goes_to_the_bucket() -> None:
+    client = _StorageDouble()
+    store = evidence_store("supabase://evidence/prod", supabase_client=client)
+    uri = store.put("job/dir/1", "result.png", b"png", "image/png")
+    assert uri == "supabase://evidence/prod/job/dir/1/result.png"
+    assert client.uploads == [
+        (
+            "evidence",
+            "prod/job/dir/1/result.png",
+            b"png",
+            {"content-type": "image/png", "upsert": "true"},
+        ),
+    ]
