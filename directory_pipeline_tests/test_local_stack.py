@@ -1,8 +1,10 @@
 """`directory-pipeline dev` end to end: the README's first command on a fresh state dir.
 
 Starts the real stack as a subprocess (embedded Postgres, moto's SQS server, the sandbox
-sites, `dagster dev`), sends a job through `enqueue`, checks it with `status` and `doctor`,
-stops it with SIGTERM, then restarts on the same state dir and finds the job again."""
+sites, llama.cpp, `dagster dev` with its daemon), sends a job through `enqueue`, waits for the
+daemon's sensor and one run to submit it to every starter directory, checks Supabase rows
+against the sandbox ledger and `doctor`, stops it with SIGTERM, then restarts on the same
+state dir and finds the job again."""
 
 from __future__ import annotations
 
@@ -67,6 +69,17 @@ def _cli(state_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def _wait_for_final_status(state_dir: Path, job_id: str, timeout: float = 300) -> dict:
+    deadline = time.monotonic() + timeout
+    status: dict = {}
+    while time.monotonic() < deadline:
+        status = json.loads(_cli(state_dir, "status", job_id, "--json").stdout)
+        if status["job"]["status"] in {"completed", "partially_completed", "failed"}:
+            return status
+        time.sleep(2)
+    raise AssertionError(f"job still {status.get('job')} after {timeout:.0f}s")
+
+
 def _processes_of(state_dir: Path, settle_seconds: float = 15) -> list[psutil.Process]:
     """Processes that belong to the stack, once they had a moment to exit."""
     deadline = time.monotonic() + settle_seconds
@@ -111,23 +124,31 @@ def test_dev_stack_accepts_a_job_stops_cleanly_and_keeps_state(tmp_path: Path) -
         assert enqueued.returncode == 0, enqueued.stderr
         job_id = json.loads(enqueued.stdout)["job_id"]
 
-        status = json.loads(_cli(state_dir, "status", job_id, "--json").stdout)
-        starter_sites = [s for s in SITES if s.tier == "starter"]
-        assert status["job"] == {
-            "id": job_id,
-            "status": "pending",
-            "directories_total": len(starter_sites),
-            "directories_done": 0,
-        }
+        # The daemon's SQS sensor picks the job up and one run submits to every directory.
+        status = _wait_for_final_status(state_dir, job_id)
+        starter_sites = {s.slug for s in SITES if s.tier == "starter"}
+        assert status["job"]["status"] in {"completed", "partially_completed"}, status
+        assert status["job"]["directories_total"] == len(starter_sites)
+        assert status["job"]["directories_done"] == len(starter_sites)
+        results = {r["directory_slug"]: r for r in status["results"]}
+        assert set(results) == starter_sites
+        ledger = json.loads(_cli(state_dir, "sandbox", "ledger", "--json").stdout)
+        for slug, row in results.items():
+            accepted = [e for e in ledger if e["site"] == slug and e["accepted"]]
+            if row["status"] == "submitted":
+                assert row["confirmation_text"] and row["evidence_uri"], row
+                assert len(accepted) == 1, slug
+            else:
+                assert accepted == [], slug
+        assert sum(r["status"] == "submitted" for r in results.values()) >= 4
 
         doctor = json.loads(_cli(state_dir, "doctor", "--json").stdout)
         checks = {c["name"]: c for c in doctor["checks"]}
         assert checks["database"]["status"] == "ok"
         assert checks["queue"]["status"] == "ok"
-        assert checks["queue"]["detail"].startswith("1 message")
         assert checks["browser"]["status"] == "ok"
         assert checks["llm"]["status"] == "ok", checks["llm"]  # the stack's own llama.cpp
-        assert checks["dagster"]["status"] in {"ok", "warn"}, checks["dagster"]
+        assert checks["dagster"]["status"] == "ok", checks["dagster"]
         assert "daemon healthy" in checks["dagster"]["detail"]
     finally:
         code = stack.stop(signal.SIGTERM)

@@ -267,6 +267,22 @@ def _from_tokens(field: FormField) -> str | None:
     return None
 
 
+def weakly_supports(field: FormField, key: str) -> bool:
+    """Whether anything about the field, however faint, points at `key`: a word of one of
+    the key's phrases in its texts, a name/id token, or its input type. Used to accept a
+    model's answer only when the page itself agrees a little."""
+    if _from_type(field) == key:
+        return True
+    if set(name_tokens(field)) & set(NAME_TOKENS.get(key, [])):
+        return True
+    words = set(normalise(" ".join(_texts(field))).split())
+    phrases = ATTRIBUTE_PHRASES.get(key, []) + PERSON_STRONG.get(key, [])
+    if key == "business_name":
+        phrases = phrases + BUSINESS_PHRASES
+    significant = {w for p in phrases for w in p.split() if len(w) > 2}
+    return bool(words & significant)
+
+
 def _adjust_for_kind(field: FormField, key: str) -> str:
     """One category word, two keys: a multi-choice field takes the list."""
     multi = field.kind == "select-multiple" or (field.kind == "checkbox" and field.multiple)

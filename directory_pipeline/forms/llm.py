@@ -12,7 +12,7 @@ from typing import Any, Literal, cast
 from pydantic import BaseModel, Field, create_model
 
 from directory_pipeline.domain.profile import PROFILE_KEYS, ProfileKey
-from directory_pipeline.forms.heuristics import compatible
+from directory_pipeline.forms.heuristics import compatible, weakly_supports
 from directory_pipeline.forms.plan import FieldDecision
 from directory_pipeline.forms.schema import FormField, FormSchema
 
@@ -136,6 +136,14 @@ class LlmFieldClassifier:
         if not compatible(field, key):
             return FieldDecision.leave(
                 field.key, f"model said {key}, but a {field.kind} cannot carry it", source="llm"
+            )
+        if not weakly_supports(field, key):
+            # Measured: unchecked answers from a small model cost precision (see
+            # benchmarks/mapping/results.md); the page must agree at least a little.
+            return FieldDecision.leave(
+                field.key,
+                f"model said {key}, but nothing on the page supports it",
+                source="llm",
             )
         return FieldDecision(
             field_key=field.key,

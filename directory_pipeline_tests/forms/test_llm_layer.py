@@ -59,7 +59,10 @@ def test_answers_are_checked_before_use() -> None:
     assert LlmFieldClassifier._checked(text, "none").action == "leave"
     assert LlmFieldClassifier._checked(text, "password").action == "leave"
     assert LlmFieldClassifier._checked(field("f2", "?", "checkbox"), "email").action == "leave"
-    filled = LlmFieldClassifier._checked(text, "city")
+    unsupported = LlmFieldClassifier._checked(text, "city")
+    assert unsupported.action == "leave" and "nothing on the page" in unsupported.reason
+    town = field("town_of_business", "Where?")
+    filled = LlmFieldClassifier._checked(town, "city")
     assert (filled.action, filled.profile_key, filled.source) == ("fill", "city", "llm")
 
 
