@@ -205,3 +205,26 @@ def test_submit_one_prints_the_contract(sandbox_server: SandboxServer, tmp_path:
     assert payload["filled"]["f1"] == "business_name"
     [entry] = _ledger(sandbox_server, "stadtbranchen-de")
     assert entry["accepted"] and entry["fields"]["f1"] == "Bäckerei Sonnenschein"
+
+
+def test_a_crashed_browser_is_relaunched(sandbox_server: SandboxServer, tmp_path: Path) -> None:
+    """Chromium killed between two submissions: the next one starts a new browser."""
+    import psutil
+
+    def work() -> tuple[SubmissionResult, SubmissionResult, bool]:
+        with SubmissionEngine(LocalEvidenceStore(tmp_path / "e")) as engine:
+            first = engine.submit(_directory(sandbox_server), PROFILE)
+            browsers = [
+                p for p in psutil.Process().children(recursive=True) if "chrom" in p.name().lower()
+            ]
+            for process in browsers:
+                process.kill()
+            psutil.wait_procs(browsers, timeout=10)
+            second = engine.submit(_directory(sandbox_server, "nearbyguide"), PROFILE)
+            return first, second, bool(browsers)
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        first, second, killed = pool.submit(work).result(timeout=300)
+    assert killed
+    assert first.outcome.status is SubmissionStatus.SUBMITTED
+    assert second.outcome.status is SubmissionStatus.SUBMITTED

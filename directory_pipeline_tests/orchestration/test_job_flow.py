@@ -146,3 +146,50 @@ def test_a_job_whose_message_was_lost_is_started_by_reconciliation(
     )
     assert [r.run_key for r in result.run_requests or []] == [job_id]
     assert uuid.UUID(job_id)
+
+
+def test_a_failed_run_marks_its_job_failed(
+    dagster_env: dict[str, Any],
+    profile_file: Path,
+    job_queue: JobQueue,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from directory_pipeline.defs.sensors import failed_job_run_sensor
+
+    job_id = enqueue(profile_file, ["citylocal-hub"])
+    monkeypatch.setenv("DATABASE_URL", dagster_env["dsn"])
+
+    def flow() -> None:
+        instance = dg.DagsterInstance.ephemeral()
+
+        @dg.op
+        def explode() -> None:
+            raise RuntimeError("Chromium could not start")
+
+        @dg.job(tags={"directory_pipeline/job_id": job_id})
+        def doomed() -> None:
+            explode()
+
+        result = doomed.execute_in_process(instance=instance, raise_on_error=False)
+        assert not result.success
+        run = instance.get_run_by_id(result.run_id)
+        assert run is not None
+        failure = next(
+            e
+            for e in instance.all_logs(result.run_id)
+            if e.dagster_event and e.dagster_event.event_type_value == "PIPELINE_FAILURE"
+        )
+        context = dg.build_run_status_sensor_context(
+            sensor_name="failed_job_run_sensor",
+            dagster_instance=instance,
+            dagster_run=run,
+            dagster_event=failure.dagster_event,
+        ).for_run_failure()
+        failed_job_run_sensor(context)
+
+    in_thread(flow)
+    with psycopg.connect(dagster_env["dsn"]) as conn:
+        status, error = conn.execute(
+            "select status, error from jobs where id = %s", (job_id,)
+        ).fetchone()
+    assert status == "failed" and error
