@@ -8,6 +8,7 @@ again unless staff force it.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import datetime as dt
 import os
@@ -105,6 +106,7 @@ class SubmissionResult(BaseModel):
     plan_source: str | None = None
     blocked_requests: list[str] = []
     reused: bool = False
+    preview_jpeg_b64: str | None = None  # a small view of the last page, for the UI
 
 
 @dataclass
@@ -119,6 +121,7 @@ class _Attempt:
     report: FillReport = field(default_factory=FillReport)
     plan: FormPlan | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    preview: bytes | None = None
 
 
 class SubmissionEngine:
@@ -278,6 +281,7 @@ class SubmissionEngine:
                 timings=last.timings,
                 plan_source=_plan_source(last.plan),
                 blocked_requests=blocked,
+                preview_jpeg_b64=base64.b64encode(last.preview).decode() if last.preview else None,
             )
 
     def _after_error(
@@ -441,6 +445,7 @@ class SubmissionEngine:
         screenshot = self.evidence.put(
             prefix, f"{moment}.png", page.screenshot(full_page=True), "image/png"
         )
+        state.preview = page.screenshot(type="jpeg", quality=45, scale="css")
         html = self.evidence.put(
             prefix, f"{moment}.html", page.evaluate(SNAPSHOT_JS).encode(), "text/html"
         )

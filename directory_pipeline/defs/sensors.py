@@ -29,7 +29,9 @@ def _run_request(job_id: str) -> dg.RunRequest:
 def _show_again_soon(queue, message: ReceivedMessage) -> None:
     """Keep the message until a later tick sees its run exists; then it is deleted."""
     queue.client.change_message_visibility(
-        QueueUrl=queue.queue_url, ReceiptHandle=message.receipt_handle, VisibilityTimeout=10
+        QueueUrl=queue.queue_url,
+        ReceiptHandle=message.receipt_handle,
+        VisibilityTimeout=int(os.environ.get("SQS_REDELIVERY_SECONDS", "10")),
     )
 
 

@@ -56,9 +56,11 @@ def submission_metadata(done: DirectoryDone) -> dict[str, Any]:
     if evidence is not None:
         metadata["evidence"] = dg.MetadataValue.text(evidence.uri)
         if evidence.screenshot_uri:
-            metadata["screenshot"] = dg.MetadataValue.md(
-                f"![screenshot]({evidence.screenshot_uri})\n\n{evidence.screenshot_uri}"
-            )
+            metadata["screenshot"] = dg.MetadataValue.text(evidence.screenshot_uri)
+    if done.result.preview_jpeg_b64:
+        metadata["preview"] = dg.MetadataValue.md(
+            f"![what the engine saw](data:image/jpeg;base64,{done.result.preview_jpeg_b64})"
+        )
     for name, seconds in done.result.timings.items():
         metadata[f"timing_{name}"] = dg.MetadataValue.float(round(seconds, 2))
     return metadata

@@ -25,6 +25,7 @@ def dagster_env(
     monkeypatch: pytest.MonkeyPatch,
 ) -> dict[str, Any]:
     monkeypatch.setenv("SANDBOX_PORT", str(sandbox_server.port))
+    monkeypatch.setenv("SQS_REDELIVERY_SECONDS", "0")  # the next tick sees kept messages
     httpx.post(
         f"{sandbox_server.url}/__sandbox/reset", json={"knobs": True}, timeout=10
     ).raise_for_status()

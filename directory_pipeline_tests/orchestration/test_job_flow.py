@@ -70,6 +70,7 @@ def test_a_paid_job_runs_once_and_every_directory_is_a_proven_partition(
     for m in submitted:
         assert m.metadata["confirmation_text"].value
         assert "screenshot" in m.metadata and "final_url" in m.metadata
+        assert "data:image/jpeg;base64," in m.metadata["preview"].value
 
     [check] = run.get_asset_check_evaluations()
     assert check.passed, check.metadata
