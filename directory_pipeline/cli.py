@@ -159,7 +159,7 @@ def enqueue(
     """Write the job's row and send its message, exactly as the web shop does."""
     from directory_pipeline.catalog.active import active_catalog
     from directory_pipeline.domain.catalog import UnknownDirectoryError
-    from directory_pipeline.queue.sqs import JobQueue, sqs_client
+    from directory_pipeline.queue.sqs import job_queue_from
     from directory_pipeline.store.jobs import JobStore
 
     profile = _read_profile(profile_path)
@@ -180,15 +180,9 @@ def enqueue(
         )
     except (UnknownDirectoryError, ValueError) as exc:
         _fail(str(exc))
-    assert settings.database_url and settings.sqs_queue_url and settings.sqs_dlq_url
+    assert settings.database_url
     JobStore(settings.database_url).create_pending(message, directories_total=len(chosen))
-    client = sqs_client(
-        settings.aws_region,
-        settings.sqs_endpoint_url,
-        settings.aws_access_key_id,
-        settings.aws_secret_access_key,
-    )
-    JobQueue(client, settings.sqs_queue_url, settings.sqs_dlq_url).send(message)
+    job_queue_from(settings).send(message)
     job_id = str(message.job_id)
     click.echo(json.dumps({"job_id": job_id}) if as_json else job_id)
 

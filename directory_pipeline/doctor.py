@@ -55,17 +55,9 @@ def check_database(settings: Settings) -> CheckResult:
 
 
 def _job_queue(settings: Settings):
-    from directory_pipeline.queue.sqs import JobQueue, sqs_client
+    from directory_pipeline.queue.sqs import job_queue_from
 
-    settings.require("sqs_queue_url", "sqs_dlq_url")
-    assert settings.sqs_queue_url and settings.sqs_dlq_url
-    client = sqs_client(
-        settings.aws_region,
-        settings.sqs_endpoint_url,
-        settings.aws_access_key_id,
-        settings.aws_secret_access_key,
-    )
-    return JobQueue(client, settings.sqs_queue_url, settings.sqs_dlq_url)
+    return job_queue_from(settings)
 
 
 def check_queue(settings: Settings) -> CheckResult:

@@ -47,7 +47,6 @@ def write_outcome(
     plan_source: str | None,
     duration_s: float | None,
 ) -> Path:
-    evidence = outcome.evidence
     row = {
         "job_id": str(job_id),
         "directory_slug": directory.slug,
@@ -57,7 +56,7 @@ def write_outcome(
         "submitted_at": outcome.submitted_at,
         "confirmation_text": outcome.confirmation_text,
         "final_url": outcome.final_url,
-        "evidence_uri": (evidence.screenshot_uri or evidence.uri) if evidence else None,
+        "evidence_uri": outcome.evidence_uri,
         "reason": outcome.reason,
         "attempts": outcome.attempts,
         "plan_source": plan_source,

@@ -28,6 +28,7 @@ from directory_pipeline.browser.fill import (
     FillReport,
     alternate_phone,
     empty_required_fields,
+    field_locator,
     fill_form,
     submit_control,
 )
@@ -425,8 +426,6 @@ class SubmissionEngine:
         return left_for_captcha or self._read(page).verdict == "captcha"
 
     def _override_phone(self, page: Page, schema: FormSchema, plan: FormPlan, phone: str) -> None:
-        from directory_pipeline.browser.fill import field_locator
-
         for field_ in schema.fields_of(plan.target_form or -1):
             decision = plan.decision(field_.key)
             if decision is not None and decision.profile_key == "phone" and not field_.options:

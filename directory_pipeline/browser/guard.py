@@ -15,13 +15,9 @@ from urllib.parse import urlparse
 from playwright.sync_api import BrowserContext, Route
 
 from directory_pipeline.domain import DirectoryEntry
+from directory_pipeline.domain.catalog import host_matches
 
 _ALWAYS = {"data", "blob", "about"}
-
-
-def host_allowed(host: str, allowed_hosts: list[str]) -> bool:
-    host = host.lower().rstrip(".")
-    return any(host == h.lower() or host.endswith("." + h.lower()) for h in allowed_hosts)
 
 
 @lru_cache(maxsize=1024)
@@ -53,7 +49,7 @@ class NetworkGuard:
             return True
         if parsed.scheme not in {"http", "https", "ws", "wss"} or not parsed.hostname:
             return False
-        if not host_allowed(parsed.hostname, self.directory.hosts):
+        if not host_matches(parsed.hostname, self.directory.hosts):
             return False
         return self.directory.sandbox or not _resolves_inside(parsed.hostname)
 

@@ -18,10 +18,10 @@ def directory_for(url: str, settings: Settings) -> DirectoryEntry:
     allows only the URL's own host; loopback only for local sandbox hosts."""
     from directory_pipeline.catalog.active import active_catalog
 
+    entry = active_catalog(settings.sandbox_port, settings.catalog_path).directory_for_url(url)
+    if entry is not None:
+        return entry.model_copy(update={"submit_url": url, "min_interval_seconds": 0.0})
     host = (urlparse(url).hostname or "").lower()
-    for entry in active_catalog(settings.sandbox_port, settings.catalog_path).directories:
-        if any(host == h or host.endswith("." + h) for h in entry.hosts):
-            return entry.model_copy(update={"submit_url": url, "min_interval_seconds": 0.0})
     slug = re.sub(r"[^a-z0-9]+", "-", host).strip("-")[:63] or "adhoc"
     local = host == "localhost" or host.endswith(".localhost") or host.startswith("127.")
     return DirectoryEntry(

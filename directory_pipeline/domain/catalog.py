@@ -54,6 +54,12 @@ class DirectoryEntry(BaseModel):
         return self
 
 
+def host_matches(host: str, allowed_hosts: list[str]) -> bool:
+    """Whether `host` is one of the allowed hosts or a subdomain of one."""
+    host = host.lower().rstrip(".")
+    return any(host == h.lower() or host.endswith("." + h.lower()) for h in allowed_hosts)
+
+
 class UnknownDirectoryError(ValueError):
     """A job named directories the catalog does not have."""
 
@@ -108,6 +114,11 @@ class Catalog(BaseModel):
         eligible = [d for d in self.directories if d.enabled and package.includes(d.tier)]
         eligible.sort(key=lambda d: d.tier.rank)
         return eligible[:limit]
+
+    def directory_for_url(self, url: str) -> DirectoryEntry | None:
+        """The directory whose hosts cover the URL's host, if any."""
+        host = urlparse(url).hostname or ""
+        return next((d for d in self.directories if host_matches(host, d.hosts)), None)
 
     def with_directories(self, extra: list[DirectoryEntry]) -> Catalog:
         return Catalog(packages=self.packages, directories=[*self.directories, *extra])

@@ -88,6 +88,13 @@ class SubmissionOutcome(BaseModel):
             raise ValueError(f"'{status.value}' needs a reason")
         return self
 
+    @property
+    def evidence_uri(self) -> str | None:
+        """The URI recorded for the outcome: the screenshot, else the evidence folder."""
+        if self.evidence is None:
+            return None
+        return self.evidence.screenshot_uri or self.evidence.uri
+
     def stamped(self) -> SubmissionOutcome:
         """A copy with `submitted_at` set to now, for outcomes that reached the directory."""
         return self.model_copy(update={"submitted_at": dt.datetime.now(dt.UTC)})

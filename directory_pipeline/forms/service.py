@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlparse
 
 from playwright.sync_api import Browser, sync_playwright
 
@@ -48,11 +47,9 @@ def directory_for_url(url: str, settings: Settings) -> str | None:
     """The catalog slug whose hosts include the URL's host, if any."""
     from directory_pipeline.catalog.active import active_catalog
 
-    host = urlparse(url).hostname or ""
-    for entry in active_catalog(settings.sandbox_port, settings.catalog_path).directories:
-        if any(host == h or host.endswith("." + h) for h in entry.hosts):
-            return entry.slug
-    return None
+    catalog = active_catalog(settings.sandbox_port, settings.catalog_path)
+    entry = catalog.directory_for_url(url)
+    return entry.slug if entry else None
 
 
 def capture_target(target: str, browser: Browser) -> FormSchema:

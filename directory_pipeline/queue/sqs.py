@@ -11,6 +11,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel
 
 from directory_pipeline.domain import JobMessage
+from directory_pipeline.settings import Settings
 
 DEFAULT_QUEUE_NAME = "directory-pipeline-jobs"
 MAX_RECEIVE_COUNT = 5  # deliveries before SQS itself moves a message to the DLQ
@@ -148,3 +149,16 @@ class JobQueue:
         return int(attrs["ApproximateNumberOfMessages"]) + int(
             attrs["ApproximateNumberOfMessagesNotVisible"]
         )
+
+
+def job_queue_from(settings: Settings) -> JobQueue:
+    """The job queue the settings point at (AWS, or a local SQS API via its endpoint)."""
+    settings.require("sqs_queue_url", "sqs_dlq_url")
+    assert settings.sqs_queue_url and settings.sqs_dlq_url
+    client = sqs_client(
+        settings.aws_region,
+        settings.sqs_endpoint_url,
+        settings.aws_access_key_id,
+        settings.aws_secret_access_key,
+    )
+    return JobQueue(client, settings.sqs_queue_url, settings.sqs_dlq_url)

@@ -10,7 +10,6 @@ from directory_pipeline.store.database import connect
 
 def upsert_result(dsn: str, job_id: uuid.UUID, outcome: SubmissionOutcome) -> None:
     """One row per (job, directory), carrying the latest outcome and its proof."""
-    evidence = outcome.evidence
     with connect(dsn) as conn:
         conn.execute(
             """insert into job_results (job_id, directory_slug, status, submitted_at,
@@ -30,7 +29,7 @@ def upsert_result(dsn: str, job_id: uuid.UUID, outcome: SubmissionOutcome) -> No
                 outcome.submitted_at,
                 outcome.confirmation_text,
                 outcome.final_url,
-                evidence.screenshot_uri or evidence.uri if evidence else None,
+                outcome.evidence_uri,
                 outcome.reason if outcome.status is not SubmissionStatus.SUBMITTED else None,
                 outcome.attempts,
                 outcome.plan_fingerprint,
