@@ -5,6 +5,7 @@ answered the submit click and before the engine read the answer."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -214,11 +215,16 @@ def test_a_crashed_browser_is_relaunched(sandbox_server: SandboxServer, tmp_path
     def work() -> tuple[SubmissionResult, SubmissionResult, bool]:
         with SubmissionEngine(LocalEvidenceStore(tmp_path / "e")) as engine:
             first = engine.submit(_directory(sandbox_server), PROFILE)
-            browsers = [
-                p for p in psutil.Process().children(recursive=True) if "chrom" in p.name().lower()
-            ]
+            browsers = []
+            for child in psutil.Process().children(recursive=True):
+                try:  # short-lived helper processes may exit while we look
+                    if "chrom" in child.name().lower():
+                        browsers.append(child)
+                except psutil.Error:
+                    continue
             for process in browsers:
-                process.kill()
+                with contextlib.suppress(psutil.Error):
+                    process.kill()
             psutil.wait_procs(browsers, timeout=10)
             second = engine.submit(_directory(sandbox_server, "nearbyguide"), PROFILE)
             return first, second, bool(browsers)
