@@ -158,7 +158,6 @@ def enqueue(
 ) -> None:
     """Write the job's row and send its message, exactly as the web shop does."""
     from directory_pipeline.catalog.active import active_catalog
-    from directory_pipeline.domain.catalog import UnknownDirectoryError
     from directory_pipeline.queue.sqs import job_queue_from
     from directory_pipeline.store.jobs import JobStore
 
@@ -178,7 +177,7 @@ def enqueue(
         chosen = active_catalog(settings.sandbox_port, settings.catalog_path).directories_for(
             message.package, requested
         )
-    except (UnknownDirectoryError, ValueError) as exc:
+    except ValueError as exc:  # unknown slugs, a tier above the package, more than it buys
         _fail(str(exc))
     assert settings.database_url
     JobStore(settings.database_url).create_pending(message, directories_total=len(chosen))
@@ -296,7 +295,8 @@ def map_form_command(
     state_dir: Path | None,
 ) -> None:
     """Capture every form on a page (URL or saved HTML file) and map its fields."""
-    from directory_pipeline.forms.service import map_target, plan_as_json
+    from directory_pipeline.browser.map_page import map_target
+    from directory_pipeline.forms.service import plan_as_json
 
     profile = _read_profile(profile_path) if profile_path else None
     settings = load_settings(state_dir)

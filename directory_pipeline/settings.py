@@ -32,6 +32,7 @@ ENV_VARS: dict[str, str] = {
     "llm_base_url": "LLM_BASE_URL",
     "llm_model": "LLM_MODEL",
     "llm_api_key": "LLM_API_KEY",
+    "llm_timeout_s": "LLM_TIMEOUT_SECONDS",
     "evidence_root": "EVIDENCE_ROOT",
     "sandbox_port": "SANDBOX_PORT",
     "catalog_path": "DIRECTORY_CATALOG",
@@ -59,6 +60,7 @@ class Settings(BaseModel):
     llm_base_url: str | None = None
     llm_model: str | None = None
     llm_api_key: str | None = None
+    llm_timeout_s: float = 60.0  # per mapping call; fields left unanswered stay unmapped
     evidence_root: str | None = None
     sandbox_port: int | None = None
     catalog_path: Path | None = None

@@ -63,6 +63,10 @@ BAD_VALUES = [
     ("year_established", 1492, "between 1700"),
     ("postal_code", "!!", "pattern"),
     ("logo", "https://cdn.example/logo.exe", "image"),
+    ("logo", "/etc/passwd.png", "not a local path or file: URL"),
+    ("logo", "file:///x.png", "not a local path or file: URL"),
+    ("logo", "ftp://files.example/logo.png", "absolute http(s) URL or an s3://"),
+    ("logo", "s3://assets/", "must name an object"),
     ("latitude", 123.0, "less than or equal to 90"),
 ]
 
@@ -86,6 +90,19 @@ def test_missing_required_field_is_named(field: str) -> None:
         BusinessProfile.model_validate(payload)
     lines = describe_validation_error(caught.value)
     assert f"{field}: required field is missing" in lines
+
+
+@pytest.mark.parametrize(
+    "logo",
+    [
+        "https://cdn.example/rosa/logo.png",
+        "http://rosasbakery.example/img/LOGO.JPG",
+        "s3://evidence-bucket/assets/logo.webp",
+        "supabase://assets/customers/42/logo.svg",
+    ],
+)
+def test_logo_is_a_web_url_or_an_asset_store_object(logo: str) -> None:
+    assert BusinessProfile.model_validate({**SAMPLE_PROFILE, "logo": logo}).logo == logo
 
 
 def test_latitude_without_longitude_is_refused() -> None:

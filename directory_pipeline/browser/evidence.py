@@ -2,16 +2,28 @@
 configuration (`EVIDENCE_ROOT` = folder, `s3://bucket/prefix` or `supabase://bucket/prefix`).
 
 Each attempt gets a folder (or key prefix) `<job>/<directory>/<attempt>/` holding the
-screenshot, the HTML of the page and `evidence.json` (URL, texts, timings). Cookies, storage
-and header values are never written.
+screenshot, a sanitised copy of the page's HTML (every frame, no scripts, secrets redacted,
+a CSP that forbids execution) and `evidence.json` (URL, texts, timings, blocked requests).
+Cookies, storage and header values are never written. `capture_page_evidence` takes what
+the page shows; `store_evidence` writes it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlparse
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page
+
+from directory_pipeline.browser.evidence_html import FrameSnapshot, sanitised_snapshot
+from directory_pipeline.browser.scripts import evaluate_within
+from directory_pipeline.domain import Evidence
 
 
 class EvidenceStore(Protocol):
@@ -102,17 +114,70 @@ def evidence_store(root: str, s3_client: Any = None, supabase_client: Any = None
     return LocalEvidenceStore(Path(root))
 
 
-# The page as the engine saw it, with the values of hidden and password inputs (tokens,
-# nonces, secrets) blanked.
-SNAPSHOT_JS = """
-() => {
-  const root = document.documentElement.cloneNode(true);
-  root.querySelectorAll('input[type=hidden], input[type=password]').forEach(
-    (input) => input.setAttribute('value', '[redacted]'));
-  return '<!doctype html>\\n' + root.outerHTML;
-}
-"""
-
-
 def evidence_json(record: dict[str, Any]) -> bytes:
     return json.dumps(record, indent=2, default=str, ensure_ascii=False).encode()
+
+
+# -- taking the page's picture -------------------------------------------------------------
+
+_FRAME_HTML_JS = "() => '<!doctype html>\\n' + document.documentElement.outerHTML"
+PREVIEW_WIDTH_PX = 480
+
+
+@dataclass(frozen=True)
+class PageEvidence:
+    """What the page looked like at one moment, ready to store."""
+
+    url: str
+    screenshot_png: bytes
+    html: str  # sanitised: cannot execute when opened
+    preview_jpeg: bytes  # a few kilobytes, for the UI
+
+
+def small_preview(png: bytes, width: int = PREVIEW_WIDTH_PX) -> bytes:
+    """A small JPEG of the top of a screenshot, for the run's event log."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as image:
+        top = image.crop((0, 0, image.width, min(image.height, int(image.width * 0.75))))
+        height = max(1, round(top.height * width / top.width))
+        small = top.convert("RGB").resize((width, height))
+        out = io.BytesIO()
+        small.save(out, format="JPEG", quality=55, optimize=True)
+    return out.getvalue()
+
+
+def capture_page_evidence(page: Page, *, timeout_ms: int = 10_000) -> PageEvidence:
+    """Screenshot, every frame's HTML (sanitised) and a small preview of `page`."""
+    screenshot = page.screenshot(full_page=True, timeout=timeout_ms)
+    frames: list[FrameSnapshot] = []
+    for frame in page.frames:
+        try:
+            html = evaluate_within(frame, _FRAME_HTML_JS, timeout_ms=timeout_ms)
+        except PlaywrightError:
+            continue  # a detached or hung frame: the screenshot still shows it
+        frames.append(FrameSnapshot(url=frame.url, html=str(html)))
+    return PageEvidence(
+        url=page.url,
+        screenshot_png=screenshot,
+        html=sanitised_snapshot(frames),
+        preview_jpeg=small_preview(screenshot),
+    )
+
+
+def store_evidence(
+    store: EvidenceStore, prefix: str, moment: str, page: PageEvidence, record: dict[str, Any]
+) -> Evidence:
+    """Write one moment's evidence under `prefix`; `record` goes into evidence.json."""
+    stamp = dt.datetime.now(dt.UTC)
+    screenshot = store.put(prefix, f"{moment}.png", page.screenshot_png, "image/png")
+    html = store.put(prefix, f"{moment}.html", page.html.encode(), "text/html; charset=utf-8")
+    document = {**record, "moment": moment, "final_url": page.url, "captured_at": stamp}
+    store.put(prefix, "evidence.json", evidence_json(document), "application/json")
+    return Evidence(
+        uri=store.uri(prefix),
+        screenshot_uri=screenshot,
+        html_uri=html,
+        final_url=page.url,
+        captured_at=stamp,
+    )

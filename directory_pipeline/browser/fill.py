@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
-from urllib.parse import urlparse
 
 import phonenumbers
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import FrameLocator, Locator, Page
 
+from directory_pipeline.browser.logo import LogoFile
 from directory_pipeline.domain import BusinessProfile
 from directory_pipeline.forms.options import choose_options
 from directory_pipeline.forms.plan import FieldDecision, FormPlan
@@ -152,12 +151,6 @@ def alternate_phone(profile: BusinessProfile) -> str:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
 
 
-def _local_file(location: str) -> Path | None:
-    parsed = urlparse(location)
-    path = Path(parsed.path) if parsed.scheme in {"file", ""} else None
-    return path if path is not None and path.is_file() else None
-
-
 def _check_option(locator: Locator, value: str) -> bool:
     for index in range(locator.count()):
         candidate = locator.nth(index)
@@ -173,6 +166,7 @@ def _fill_one(
     decision: FieldDecision,
     profile: BusinessProfile,
     report: FillReport,
+    logo: LogoFile | None = None,
 ) -> None:
     locator = field_locator(page, field_)
     target = field_.name or field_.id or field_.selector
@@ -191,12 +185,14 @@ def _fill_one(
     if decision.action != "fill" or key is None:
         return
     if field_.kind == "file":
-        path = _local_file(profile.logo or "")
-        if path is None:
+        # Only a logo fetched through the network guard is uploaded; nothing is read from disk.
+        if logo is None or key != "logo":
             if field_.required:
                 report.missing_required.append(f"{target} (logo file)")
             return
-        locator.first.set_input_files(str(path))
+        locator.first.set_input_files(
+            {"name": logo.name, "mimeType": logo.mime_type, "buffer": logo.data}
+        )
         report.filled[target] = key
         return
     if field_.options:
@@ -269,9 +265,17 @@ def advance_wizard(
 
 
 def fill_form(
-    page: Page, schema: FormSchema, plan: FormPlan, profile: BusinessProfile
+    page: Page,
+    schema: FormSchema,
+    plan: FormPlan,
+    profile: BusinessProfile,
+    logo: LogoFile | None = None,
 ) -> FillReport:
-    """Fill the plan's target form; hidden wizard steps are reached through their buttons."""
+    """Fill the plan's target form; hidden wizard steps are reached through their buttons.
+
+    A file input mapped to `logo` gets `logo` (fetched beforehand through the network guard,
+    see `browser.logo`); without one it is left empty, and reported if the form requires it.
+    """
     if plan.target_form is None:
         raise FillError("no form on the page has fields this profile can fill")
     report = FillReport()
@@ -284,7 +288,7 @@ def fill_form(
         hidden_step = field_.step is not None and not locator.is_visible()
         if hidden_step and not advance_wizard(page, container, locator):
             raise FillError(f"could not reach the wizard step holding {field_.key}")
-        _fill_one(page, field_, decision, profile, report)
+        _fill_one(page, field_, decision, profile, report, logo)
     return report
 
 

@@ -1,65 +1,92 @@
-"""What the browser may reach while submitting to one directory.
+"""The network guard for one browser context: nothing outside the directory, ever.
 
-Only the directory's own hosts (and their subdomains) from the catalog. Private, loopback and
-link-local addresses are refused too, unless the directory is a local sandbox site: a
-directory page must not be able to steer our browser into our own network.
+Two layers with one policy (`NetworkPolicy`). In the browser, Playwright's routes refuse
+what a page asks for directly (documents, subresources, fetches, form posts, WebSockets)
+and name the URL. Under it, the context's traffic goes through a `GuardProxy`, which sees
+what routing cannot: every redirect hop, connections Chromium makes on its own, and the
+addresses names resolve to at connect time. Everything either layer refused is listed in
+`blocked` and kept with the evidence.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import socket
-from functools import lru_cache
-from urllib.parse import urlparse
+import threading
+from typing import Any, Self
 
-from playwright.sync_api import BrowserContext, Route
+from playwright.sync_api import BrowserContext, Route, WebSocketRoute
 
+from directory_pipeline.browser.network_policy import NetworkPolicy
+from directory_pipeline.browser.proxy import GuardProxy
 from directory_pipeline.domain import DirectoryEntry
-from directory_pipeline.domain.catalog import host_matches
-
-_ALWAYS = {"data", "blob", "about"}
-
-
-@lru_cache(maxsize=1024)
-def _resolves_inside(host: str) -> bool:
-    """Whether the host is, or resolves to, a private, loopback or link-local address."""
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        addresses = {str(info[4][0]) for info in socket.getaddrinfo(host, None)}
-    except (socket.gaierror, UnicodeError):
-        return False  # unresolvable: the request fails on its own
-    for address in addresses:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
-        if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved:
-            return True
-    return False
 
 
 class NetworkGuard:
-    """Routes every request of a browser context through the directory's allow-list."""
+    """The directory's allow-list, enforced in the browser and at the network layer."""
 
     def __init__(self, directory: DirectoryEntry) -> None:
         self.directory = directory
-        self.blocked: list[str] = []
+        self.policy = NetworkPolicy.for_directory(directory)
+        self.proxy = GuardProxy(self.policy)
+        self._refused_in_browser: list[str] = []
+        self._lock = threading.Lock()
 
     def allows(self, url: str) -> bool:
-        parsed = urlparse(url)
-        if parsed.scheme in _ALWAYS:
-            return True
-        if parsed.scheme not in {"http", "https", "ws", "wss"} or not parsed.hostname:
-            return False
-        if not host_matches(parsed.hostname, self.directory.hosts):
-            return False
-        return self.directory.sandbox or not _resolves_inside(parsed.hostname)
+        """The name-level check (scheme, host, port); addresses are checked at connect time."""
+        return self.policy.check_url(url) is None
+
+    @property
+    def blocked(self) -> list[str]:
+        """Every request either layer refused, in the order they were refused."""
+        with self._lock:
+            seen = list(self._refused_in_browser)
+        for event in self.proxy.refused():
+            described = event.describe()
+            if not any(event.target in url for url in seen):
+                seen.append(described)
+        return seen
+
+    # -- lifecycle: the proxy runs as long as the context -----------------------------------
+    def start(self) -> Self:
+        self.proxy.start()
+        return self
+
+    def stop(self) -> None:
+        self.proxy.stop()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def context_options(self) -> dict[str, Any]:
+        """Options for `browser.new_context`: the proxy (loopback included), no service
+        workers (they would fetch outside the page's routes)."""
+        return {
+            "proxy": {"server": self.proxy.url, "bypass": "<-loopback>"},
+            "service_workers": "block",
+        }
+
+    # -- the browser layer -----------------------------------------------------------------
+    def _refuse(self, url: str) -> None:
+        with self._lock:
+            self._refused_in_browser.append(url)
 
     def _route(self, route: Route) -> None:
         url = route.request.url
         if self.allows(url):
-            route.continue_()
+            route.fallback()
         else:
-            self.blocked.append(url)
+            self._refuse(url)
             route.abort("blockedbyclient")
+
+    def _route_socket(self, socket: WebSocketRoute) -> None:
+        if self.allows(socket.url):
+            socket.connect_to_server()
+        else:
+            self._refuse(socket.url)
+            socket.close(code=1008, reason="blocked by the network guard")
 
     def install(self, context: BrowserContext) -> None:
         context.route("**/*", self._route)
+        context.route_web_socket("**/*", self._route_socket)

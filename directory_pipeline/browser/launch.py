@@ -1,9 +1,11 @@
-"""Launching Chromium the way this project runs it: headless, container-safe, offline."""
+"""Launching Chromium the way this project runs it: headless, container-safe, offline, and
+with none of our secrets in its environment."""
 
 from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Mapping
 from typing import Any
 
 # Chromium's own background traffic (updates, sync, safe-browsing) fails on closed networks
@@ -16,7 +18,35 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
     "--disable-dev-shm-usage",
+    "--disable-features=AutofillServerCommunication,OptimizationHints,MediaRouter",
 ]
+
+# What Chromium may inherit from our environment: how to find its libraries, fonts, locale
+# and a temp folder. Everything else (DATABASE_URL, AWS_*, SUPABASE_*, LLM keys, ...) stays
+# out: a compromised renderer must find nothing worth taking.
+_INHERITED = (
+    "PATH",
+    "HOME",
+    "LANG",
+    "LANGUAGE",
+    "TZ",
+    "TMPDIR",
+    "FONTCONFIG_PATH",
+    "FONTCONFIG_FILE",
+    "XDG_CACHE_HOME",
+    "XDG_CONFIG_HOME",
+    "XDG_RUNTIME_DIR",
+    "DISPLAY",
+    "LD_LIBRARY_PATH",
+)
+
+
+def browser_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment Chromium is started with: an allow-list, not a deny-list."""
+    source = os.environ if environ is None else environ
+    kept = {name: source[name] for name in _INHERITED if name in source}
+    kept.update({name: value for name, value in source.items() if name.startswith("LC_")})
+    return kept
 
 
 def chromium_executable(configured: str | None = None) -> str | None:
@@ -38,4 +68,5 @@ def launch_chromium(playwright: Any, executable_path: str | None = None) -> Any:
         headless=True,
         executable_path=chromium_executable(executable_path),
         args=CHROMIUM_ARGS,
+        env=browser_environment(),
     )

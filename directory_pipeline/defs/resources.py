@@ -80,6 +80,7 @@ def build_resources() -> dict[str, dg.ConfigurableResource]:
             llm_base_url=_optional_env("LLM_BASE_URL"),
             llm_model=_optional_env("LLM_MODEL"),
             llm_api_key=_optional_env("LLM_API_KEY"),
+            llm_timeout_s=float(os.environ.get("LLM_TIMEOUT_SECONDS", "60")),
             crewai_storage_dir=str(state_dir / "crewai"),
             max_parallel=int(os.environ.get("SUBMISSION_PARALLELISM", "2")),
         ),
@@ -112,6 +113,9 @@ class SubmissionEngineResource(dg.ConfigurableResource):
     llm_base_url: str | None = None
     llm_model: str | None = None
     llm_api_key: str | None = None
+    llm_timeout_s: float = Field(
+        default=60.0, gt=0, description="Time budget of one LLM mapping call, in seconds."
+    )
     crewai_storage_dir: str | None = None
     max_parallel: int = Field(default=2, ge=1, le=8)
 
@@ -130,6 +134,7 @@ class SubmissionEngineResource(dg.ConfigurableResource):
                 self.llm_model,
                 self.llm_api_key,
                 storage_dir=self.crewai_storage_dir,
+                timeout_s=self.llm_timeout_s,
             )
         throttle = DirectoryThrottle()
 

@@ -6,11 +6,19 @@ import uuid
 import dagster as dg
 from pydantic import ValidationError
 
+from directory_pipeline.catalog.active import active_catalog
 from directory_pipeline.defs.partitions import jobs_partitions
 from directory_pipeline.defs.resources import SqsResource, SupabaseResource
 from directory_pipeline.defs.submissions import submission_job
-from directory_pipeline.domain import JobMessage, JobStatus, describe_validation_error
+from directory_pipeline.domain import (
+    Catalog,
+    JobMessage,
+    JobStatus,
+    Package,
+    describe_validation_error,
+)
 from directory_pipeline.queue import ReceivedMessage
+from directory_pipeline.settings import load_settings
 from directory_pipeline.store import results
 from directory_pipeline.store.jobs import JobStore
 
@@ -35,6 +43,20 @@ def _show_again_soon(queue, message: ReceivedMessage) -> None:
     )
 
 
+def _directories_refused(
+    catalog: Catalog, package: Package, directories: list[str] | None
+) -> str | None:
+    """Why the catalog will not give a job these directories (unknown slugs, a tier above
+    the package, more than it buys), or None when it will."""
+    if not directories:
+        return None
+    try:
+        catalog.directories_for(package, directories)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
 def _reject(
     context: dg.SensorEvaluationContext, queue, message: ReceivedMessage, reason: str
 ) -> None:
@@ -53,6 +75,8 @@ def sqs_job_sensor(
 ) -> dg.SensorResult:
     queue = sqs.job_queue()
     store = JobStore(supabase.database_url)
+    settings = load_settings()
+    catalog = active_catalog(settings.sandbox_port, settings.catalog_path)
     requests: list[dg.RunRequest] = []
     new_partitions: list[str] = []
     seen = 0
@@ -77,7 +101,19 @@ def sqs_job_sensor(
             if job_id in new_partitions:  # delivered twice in one tick: one request is enough
                 _show_again_soon(queue, message)
                 continue
+            refused = _directories_refused(catalog, job.package, job.directories)
+            if refused is not None:
+                _reject(context, queue, message, refused)
+                continue
             row = store.get(job.job_id)
+            if row is not None:
+                # The run works from the row: its directories must fit its package too.
+                refused = _directories_refused(
+                    catalog, Package(row.package), row.requested_directories
+                )
+                if refused is not None:
+                    _reject(context, queue, message, f"the job's row: {refused}")
+                    continue
             if row is None:
                 if job.business is None:
                     _reject(

@@ -64,6 +64,23 @@ class UnknownDirectoryError(ValueError):
     """A job named directories the catalog does not have."""
 
 
+class DirectoryOutsidePackageError(ValueError):
+    """A job named directories of a higher tier than the package it bought."""
+
+    def __init__(self, package: Package, tiers: dict[str, Package]) -> None:
+        self.package = package
+        self.tiers = dict(tiers)
+        self.slugs = list(tiers)
+        named = ", ".join(f"{slug} ({tier.value})" for slug, tier in tiers.items())
+        super().__init__(
+            f"directories outside the {package.value} package: {named}; a {package.value} "
+            "job may name directories of its own tier or lower"
+        )
+
+    def __reduce__(self) -> tuple[type, tuple[Package, dict[str, Package]]]:
+        return (type(self), (self.package, self.tiers))
+
+
 class Catalog(BaseModel):
     """Packages and directories; answers which directories a job gets."""
 
@@ -98,14 +115,26 @@ class Catalog(BaseModel):
         """The directories a job works on.
 
         An explicit list is honoured as given (disabled or paid-only entries stay in it and
-        end as `skipped`, so staff see them); otherwise the package's enabled directories,
-        lower tiers first, up to the number the package buys.
+        end as `skipped`, so staff see them), as long as every directory in it belongs to the
+        package's tier or a lower one; otherwise the package's enabled directories, lower
+        tiers first, up to the number the package buys.
+
+        Raises `UnknownDirectoryError` for slugs the catalog lacks,
+        `DirectoryOutsidePackageError` for directories above the package's tier, and
+        ValueError for more directories than the package buys.
         """
         limit = self.tier(package).directories
         if requested:
             unknown = [s for s in requested if s not in {d.slug for d in self.directories}]
             if unknown:
                 raise UnknownDirectoryError(f"unknown directories: {', '.join(unknown)}")
+            above = {
+                slug: self.directory(slug).tier
+                for slug in dict.fromkeys(requested)
+                if not package.includes(self.directory(slug).tier)
+            }
+            if above:
+                raise DirectoryOutsidePackageError(package, above)
             if len(set(requested)) > limit:
                 raise ValueError(
                     f"{len(set(requested))} directories requested; {package.value} buys {limit}"

@@ -94,6 +94,8 @@ def _social(*hosts: str):
     ]
 
 
+LOGO_SCHEMES = frozenset({"http", "https", "s3", "supabase"})
+
 PostalCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9 \-]{1,10}$")]
 Category = Annotated[PlainText, StringConstraints(max_length=80)]
 Keyword = Annotated[PlainText, StringConstraints(max_length=50)]
@@ -185,12 +187,20 @@ class BusinessProfile(BaseModel):
     @field_validator("logo")
     @classmethod
     def _logo_location(cls, value: str | None) -> str | None:
+        """An http(s) URL (fetched through the network guard) or an object in the asset
+        store; never a local path or `file:` URL, which would let a profile read our disk."""
         if value is None:
             return value
-        if not re.search(r"\.(png|jpe?g|gif|webp|svg)$", urlparse(value).path, re.IGNORECASE):
+        parsed = urlparse(value)
+        if parsed.scheme.lower() not in LOGO_SCHEMES or not parsed.netloc or " " in value:
+            raise ValueError(
+                "must be an absolute http(s) URL or an s3://bucket/key or supabase://bucket/key "
+                "object, not a local path or file: URL"
+            )
+        if parsed.scheme.lower() in {"s3", "supabase"} and not parsed.path.strip("/"):
+            raise ValueError("must name an object: s3://bucket/key or supabase://bucket/key")
+        if not re.search(r"\.(png|jpe?g|gif|webp|svg)$", parsed.path, re.IGNORECASE):
             raise ValueError("must point at a .png, .jpg, .gif, .webp or .svg image")
-        if urlparse(value).scheme not in {"http", "https", "s3", "file", ""}:
-            raise ValueError("must be an http(s), s3 or file location")
         return value
 
     @field_validator("phone")

@@ -5,8 +5,12 @@ and every answer is checked before use."""
 
 from __future__ import annotations
 
+import logging
 import os
-from concurrent.futures import ThreadPoolExecutor
+import queue
+import threading
+import time
+from collections.abc import Callable
 from typing import Any, Literal, cast
 
 from pydantic import BaseModel, Field, create_model
@@ -18,6 +22,9 @@ from directory_pipeline.forms.schema import FormField, FormSchema
 
 MAX_FIELDS_PER_CALL = 12
 NONE = "none"
+DEFAULT_TIMEOUT_S = 60.0
+
+log = logging.getLogger(__name__)
 
 
 def _crewai_environment(storage_dir: str | None) -> None:
@@ -57,8 +64,38 @@ def describe_field(number: int, field: FormField) -> str:
     return " ".join(parts)
 
 
+class CrewTimeout(TimeoutError):
+    """The crew did not answer within the classifier's time budget."""
+
+
+def _in_own_thread(work: Callable[[], Any], timeout_s: float) -> Any:
+    """`work()` in a daemon thread of its own; its result, its exception re-raised, or
+    `CrewTimeout` once `timeout_s` has passed. The caller never waits longer: a hung call is
+    left to finish (or not) in its daemon thread, which does not hold up process exit."""
+    outcome: queue.Queue[tuple[bool, Any]] = queue.Queue(maxsize=1)
+
+    def run() -> None:
+        try:
+            outcome.put((True, work()))
+        except BaseException as exc:  # handed to the caller, who decides
+            outcome.put((False, exc))
+
+    threading.Thread(target=run, name="crew", daemon=True).start()
+    try:
+        ok, value = outcome.get(timeout=max(timeout_s, 0.0))
+    except queue.Empty:
+        raise CrewTimeout(f"no answer within {timeout_s:.0f} s") from None
+    if not ok:
+        raise value
+    return value
+
+
 class LlmFieldClassifier:
-    """Asks a CrewAI agent which profile key each unresolved field wants."""
+    """Asks a CrewAI agent which profile key each unresolved field wants.
+
+    Every `classify` call has a time budget (`timeout_s`, for all its batches together):
+    fields whose batch is not answered in time get no decision, so they stay `leave`.
+    """
 
     def __init__(
         self,
@@ -67,20 +104,23 @@ class LlmFieldClassifier:
         api_key: str | None = None,
         storage_dir: str | None = None,
         max_tokens: int = 400,
+        timeout_s: float = DEFAULT_TIMEOUT_S,
     ) -> None:
         _crewai_environment(storage_dir)
         self.base_url = base_url
         self.model = model
         self.api_key = api_key or "none"
         self.max_tokens = max_tokens
+        self.timeout_s = timeout_s
 
-    def _ask(self, fields: list[FormField], page_url: str) -> Any:
+    def _ask(self, fields: list[FormField], page_url: str, timeout_s: float) -> Any:
+        if timeout_s <= 0:
+            raise CrewTimeout("the time budget is spent")
         # CrewAI refuses to run synchronously inside a running event loop, and Playwright's
         # sync API keeps one in the engine's thread: the crew gets a thread of its own.
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="crew") as pool:
-            return pool.submit(self._kickoff, fields, page_url).result()
+        return _in_own_thread(lambda: self._kickoff(fields, page_url, timeout_s), timeout_s)
 
-    def _kickoff(self, fields: list[FormField], page_url: str) -> Any:
+    def _kickoff(self, fields: list[FormField], page_url: str, timeout_s: float) -> Any:
         from crewai import LLM, Agent, Crew, Task
 
         llm = LLM(
@@ -89,6 +129,7 @@ class LlmFieldClassifier:
             api_key=self.api_key,
             temperature=0,
             max_tokens=self.max_tokens,
+            timeout=timeout_s,  # the HTTP call gives up too, so the thread does not linger
         )
         agent = Agent(
             role="Web form analyst",
@@ -117,9 +158,20 @@ class LlmFieldClassifier:
 
     def classify(self, schema: FormSchema, fields: list[FormField]) -> list[FieldDecision]:
         decisions: list[FieldDecision] = []
+        deadline = time.monotonic() + self.timeout_s
         for start in range(0, len(fields), MAX_FIELDS_PER_CALL):
             batch = fields[start : start + MAX_FIELDS_PER_CALL]
-            answers = self._ask(batch, schema.url)
+            try:
+                answers = self._ask(batch, schema.url, deadline - time.monotonic())
+            except CrewTimeout:
+                log.warning(
+                    "LLM at %s gave no answer within %.0f s for %s; %d field(s) left unmapped",
+                    self.base_url,
+                    self.timeout_s,
+                    schema.url,
+                    len(fields) - start,
+                )
+                break
             seen: set[int] = set()
             for answer in getattr(answers, "answers", []):
                 if answer.field in seen or not 0 <= answer.field < len(batch):

@@ -1,14 +1,12 @@
-"""Map one page: open it in Chromium, capture its forms, and plan them with the three layers."""
+"""Mapping settings and views: the classifier and plan cache a deployment uses, and the
+`map-form` JSON of a mapped page. Opening pages in Chromium is the browser side's job
+(`browser/map_page.py`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from playwright.sync_api import Browser, sync_playwright
-
-from directory_pipeline.browser.launch import launch_chromium
 from directory_pipeline.domain import BusinessProfile
-from directory_pipeline.forms.capture import capture_page, open_target
 from directory_pipeline.forms.mapper import FieldClassifier, PlanCache, map_form
 from directory_pipeline.forms.options import choose_options
 from directory_pipeline.forms.plan import FieldDecision, FormPlan
@@ -32,6 +30,7 @@ def classifier_from(settings: Settings) -> FieldClassifier | None:
         settings.llm_model,
         settings.llm_api_key,
         storage_dir=str(settings.state_dir / "crewai"),
+        timeout_s=settings.llm_timeout_s,
     )
 
 
@@ -50,44 +49,6 @@ def directory_for_url(url: str, settings: Settings) -> str | None:
     catalog = active_catalog(settings.sandbox_port, settings.catalog_path)
     entry = catalog.directory_for_url(url)
     return entry.slug if entry else None
-
-
-def capture_target(target: str, browser: Browser) -> FormSchema:
-    context = browser.new_context()
-    try:
-        page = context.new_page()
-        open_target(page, target)
-        return capture_page(page)
-    finally:
-        context.close()
-
-
-def map_target(
-    target: str,
-    settings: Settings,
-    *,
-    use_llm: bool = True,
-    directory_slug: str | None = None,
-    browser: Browser | None = None,
-) -> MappedPage:
-    """Open, capture and map one page; launches Chromium unless given a browser."""
-    if browser is not None:
-        schema = capture_target(target, browser)
-    else:
-        with sync_playwright() as playwright:
-            own = launch_chromium(playwright, settings.chromium_executable_path)
-            try:
-                schema = capture_target(target, own)
-            finally:
-                own.close()
-    slug = directory_slug or directory_for_url(schema.url, settings)
-    plan = map_form(
-        schema,
-        directory_slug=slug,
-        cache=cache_from(settings) if slug else None,
-        classifier=classifier_from(settings) if use_llm else None,
-    )
-    return MappedPage(schema=schema, plan=plan)
 
 
 def preview_value(

@@ -10,30 +10,35 @@ from starlette.middleware import Middleware
 from starlette.types import ASGIApp
 
 from .admin import admin_routes
+from .catalog import SERVED_DEFINITIONS
 from .hosting import SiteHostMiddleware
 from .knobs import KnobBoard, SiteKnobs
 from .ledger import Ledger
-from .sites import SITE_DEFINITIONS
-from .state import SandboxState
+from .state import DEFAULT_OUTSIDE_URL, SandboxState
 
 
 def create_app(
-    ledger_path: Path, knobs: Mapping[str, SiteKnobs] | None = None, *, seed: int = 0
+    ledger_path: Path,
+    knobs: Mapping[str, SiteKnobs] | None = None,
+    *,
+    seed: int = 0,
+    outside_url: str = DEFAULT_OUTSIDE_URL,
 ) -> Starlette:
     """The sandbox app writing its ledger at `ledger_path`.
 
     `knobs` (keyed by slug, or `*` for all sites) are laid over each site's default knobs;
     only their explicitly set fields count. They become what an admin knob reset returns to.
-    `seed` seeds every random choice, so a run is repeatable.
+    `seed` seeds every random choice, so a run is repeatable. `outside_url` is where the
+    hostile pages (`sandbox.hostile`, served besides the catalog sites) try to lead.
     """
-    board = KnobBoard({d.site.slug: d.default_knobs for d in SITE_DEFINITIONS})
+    board = KnobBoard({d.site.slug: d.default_knobs for d in SERVED_DEFINITIONS})
     if knobs:
         board.update(knobs)
         board = KnobBoard(board.snapshot())
-    state = SandboxState(Ledger(ledger_path), board, seed=seed)
-    versions = {d.site.slug: d.form_versions for d in SITE_DEFINITIONS}
+    state = SandboxState(Ledger(ledger_path), board, seed=seed, outside_url=outside_url)
+    versions = {d.site.slug: d.form_versions for d in SERVED_DEFINITIONS}
     sites: dict[str, ASGIApp] = {
-        d.site.slug: Starlette(routes=d.build_routes(state)) for d in SITE_DEFINITIONS
+        d.site.slug: Starlette(routes=d.build_routes(state)) for d in SERVED_DEFINITIONS
     }
     app = Starlette(
         routes=admin_routes(state, versions),

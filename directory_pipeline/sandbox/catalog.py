@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from .hostile import HOSTILE_DEFINITIONS
 from .site import SandboxSite
-from .sites import SITE_DEFINITIONS
+from .sites import SITE_DEFINITIONS, SiteDefinition
 
 SITES: tuple[SandboxSite, ...] = tuple(definition.site for definition in SITE_DEFINITIONS)
-"""Every sandbox directory site."""
+"""Every sandbox directory site (the product's sandbox catalog; hostile pages are not in it)."""
 
-_BY_SLUG = {site.slug: site for site in SITES}
+SERVED_DEFINITIONS: tuple[SiteDefinition, ...] = (*SITE_DEFINITIONS, *HOSTILE_DEFINITIONS)
+"""Everything the sandbox server hosts: the catalog sites, then the hostile pages."""
+
+_BY_SLUG = {definition.site.slug: definition.site for definition in SERVED_DEFINITIONS}
+if len(_BY_SLUG) != len(SERVED_DEFINITIONS):
+    raise RuntimeError("a hostile sandbox page shares its slug with another site")
 
 
 def get_site(slug: str) -> SandboxSite:
-    """The site called `slug`; KeyError when there is none."""
+    """The site called `slug`, a hostile page included; KeyError when there is none."""
     try:
         return _BY_SLUG[slug]
     except KeyError:

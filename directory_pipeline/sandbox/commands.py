@@ -14,6 +14,7 @@ from .catalog import SITES, get_site
 from .knobs import SiteKnobs
 from .ledger import Ledger, entries_json
 from .server import SandboxServer, serve_forever
+from .state import DEFAULT_OUTSIDE_URL
 
 
 def ledger_path(state_dir: Path) -> Path:
@@ -50,9 +51,22 @@ def sandbox() -> None:
     help="JSON or YAML file of knobs per site slug (or '*'), e.g. latency_ms_min.",
 )
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed of random behaviour.")
+@click.option(
+    "--outside-url",
+    default=DEFAULT_OUTSIDE_URL,
+    show_default=True,
+    help="Server outside every site, where the hostile pages try to lead (redirects, pixels).",
+)
 @_state_dir_option
-def serve(host: str, port: int, knobs_file: Path | None, seed: int, state_dir: Path | None) -> None:
-    """Serve every sandbox site until interrupted (SIGINT/SIGTERM)."""
+def serve(
+    host: str,
+    port: int,
+    knobs_file: Path | None,
+    seed: int,
+    outside_url: str,
+    state_dir: Path | None,
+) -> None:
+    """Serve every sandbox site (and the hostile test pages) until interrupted."""
     root = resolve_state_dir(state_dir)
     knobs = _read_knobs(knobs_file) if knobs_file else None
     marker = server_file(root)
@@ -65,7 +79,15 @@ def serve(host: str, port: int, knobs_file: Path | None, seed: int, state_dir: P
         click.echo(f"sandbox ready at {server.url}/ ({len(SITES)} sites, e.g. {example})")
 
     try:
-        serve_forever(host, port, ledger_path(root), knobs=knobs, seed=seed, on_ready=announce)
+        serve_forever(
+            host,
+            port,
+            ledger_path(root),
+            knobs=knobs,
+            seed=seed,
+            outside_url=outside_url,
+            on_ready=announce,
+        )
     except OSError as error:
         raise click.ClickException(f"cannot serve on {host}:{port}: {error}") from None
     finally:

@@ -17,6 +17,7 @@ from starlette.applications import Starlette
 from .app import create_app
 from .catalog import site_url
 from .knobs import SiteKnobs
+from .state import DEFAULT_OUTSIDE_URL
 
 _START_TIMEOUT_S = 20.0
 
@@ -25,6 +26,7 @@ class SandboxServer:
     """The sandbox served by uvicorn on a background thread; use it as a context manager.
 
     With `port=0` the OS picks a free port; `.port` tells which one once started.
+    `outside_url` is where the hostile pages try to lead (e.g. an `OutsideServer`'s url).
     """
 
     def __init__(
@@ -35,9 +37,13 @@ class SandboxServer:
         *,
         knobs: Mapping[str, SiteKnobs] | None = None,
         seed: int = 0,
+        outside_url: str = DEFAULT_OUTSIDE_URL,
     ) -> None:
         self.host = host
-        self.app: Starlette = create_app(Path(ledger_path), knobs, seed=seed)
+        self.outside_url = outside_url
+        self.app: Starlette = create_app(
+            Path(ledger_path), knobs, seed=seed, outside_url=outside_url
+        )
         self._requested_port = port
         self._socket: socket.socket | None = None
         self._server: uvicorn.Server | None = None
@@ -123,6 +129,7 @@ def serve_forever(
     *,
     knobs: Mapping[str, SiteKnobs] | None = None,
     seed: int = 0,
+    outside_url: str = DEFAULT_OUTSIDE_URL,
     on_ready: Callable[[SandboxServer], None] | None = None,
 ) -> None:
     """Serve the sandbox in the foreground until SIGINT or SIGTERM.
@@ -137,7 +144,9 @@ def serve_forever(
     handled = (signal.SIGINT, signal.SIGTERM)
     previous = {sig: signal.signal(sig, request_stop) for sig in handled}
     try:
-        with SandboxServer(ledger_path, host, port, knobs=knobs, seed=seed) as server:
+        with SandboxServer(
+            ledger_path, host, port, knobs=knobs, seed=seed, outside_url=outside_url
+        ) as server:
             if on_ready is not None:
                 on_ready(server)
             while not stop.wait(0.5):

@@ -20,6 +20,10 @@ from .ledger import FieldValue, Ledger, LedgerEntry
 from .site import SandboxSite
 from .templating import template_environment
 
+DEFAULT_OUTSIDE_URL = "http://outside.invalid"
+"""Where hostile pages lead off-site when no outside server is given: a name that never
+resolves (RFC 6761), so nothing is ever reached."""
+
 
 @dataclass
 class Memory:
@@ -39,10 +43,19 @@ class Memory:
 class SandboxState:
     """The services and memory of one sandbox app."""
 
-    def __init__(self, ledger: Ledger, board: KnobBoard, seed: int = 0) -> None:
+    def __init__(
+        self,
+        ledger: Ledger,
+        board: KnobBoard,
+        seed: int = 0,
+        *,
+        outside_url: str = DEFAULT_OUTSIDE_URL,
+    ) -> None:
         self.ledger = ledger
         self.board = board
         self.seed = seed
+        self.outside_url = outside_url.rstrip("/")
+        """Base URL of a server outside every site, where hostile pages try to lead."""
         self.templates: jinja2.Environment = template_environment()
         self.nonces = NonceStore()
         self.captchas = CaptchaStore(random.Random(f"{seed}:captcha"))

@@ -1,13 +1,13 @@
 """Exactly once, against a real sandbox site, real Chromium and the journal in real Postgres.
 
-The crash is real too: the submitting process dies (os._exit) right after the directory
-answered the submit click and before the engine read the answer."""
+The crash is real too: the submitting process dies (os._exit, from a hook the test installs
+in the engine) right after the directory answered the submit click and before the engine
+read the answer."""
 
 from __future__ import annotations
 
 import contextlib
 import json
-import os
 import subprocess
 import sys
 import uuid
@@ -18,8 +18,6 @@ import httpx
 import pytest
 
 from directory_pipeline.browser.engine import (
-    CRASH_AFTER_SUBMIT,
-    FAULT_ENV,
     EngineConfig,
     SubmissionEngine,
     SubmissionResult,
@@ -35,16 +33,18 @@ PROFILE = BusinessProfile.model_validate(SAMPLE_PROFILE)
 SITE = "citylocal-hub"
 
 SUBMIT_SCRIPT = """
-import json, sys, uuid
+import json, os, sys, uuid
 from pathlib import Path
+from directory_pipeline.browser.attempt import AttemptHooks
 from directory_pipeline.browser.engine import SubmissionEngine
 from directory_pipeline.browser.evidence import LocalEvidenceStore
 from directory_pipeline.domain import BusinessProfile, DirectoryEntry
 from directory_pipeline.store.attempts import AttemptJournal
 directory = DirectoryEntry.model_validate_json(sys.argv[1])
 profile = BusinessProfile.model_validate_json(sys.argv[2])
+crash = AttemptHooks(after_submit_answer=lambda: os._exit(86))
 with SubmissionEngine(LocalEvidenceStore(Path(sys.argv[4])),
-                      journal=AttemptJournal(sys.argv[5])) as engine:
+                      journal=AttemptJournal(sys.argv[5]), hooks=crash) as engine:
     result = engine.submit(directory, profile, job_id=uuid.UUID(sys.argv[3]))
 print(result.outcome.status.value)
 """
@@ -93,7 +93,6 @@ def test_a_crash_between_click_and_answer_leaves_needs_review_and_no_second_post
             str(tmp_path / "evidence"),
             migrated_database_url,
         ],
-        env={**os.environ, FAULT_ENV: CRASH_AFTER_SUBMIT},
         capture_output=True,
         text=True,
         timeout=180,

@@ -44,8 +44,11 @@ def test_only_the_directorys_hosts_are_reachable() -> None:
 def test_loopback_is_refused_unless_the_directory_is_a_sandbox_site() -> None:
     assert not NetworkGuard(_entry(hosts=["localhost"])).allows("http://localhost:8080/")
     assert not NetworkGuard(_entry(hosts=["127.0.0.1"])).allows("http://127.0.0.1:5432/")
-    sandbox = _entry(hosts=["acme.localhost"], sandbox=True, submit_url="http://acme.localhost/")
+    sandbox = _entry(
+        hosts=["acme.localhost"], sandbox=True, submit_url="http://acme.localhost:9000/"
+    )
     assert NetworkGuard(sandbox).allows("http://acme.localhost:9000/add")
+    assert not NetworkGuard(sandbox).allows("http://acme.localhost:5432/")
     assert not NetworkGuard(sandbox).allows("http://127.0.0.1:9000/__sandbox/ledger")
 
 
@@ -55,19 +58,19 @@ def test_the_guard_blocks_requests_a_directory_page_makes_elsewhere(
     directory = next(
         d for d in sandbox_directories(sandbox_server.port) if d.slug == "citylocal-hub"
     )
-    guard = NetworkGuard(directory)
-    context = chromium.new_context()
-    try:
-        guard.install(context)
-        page = context.new_page()
-        page.goto(directory.submit_url)
-        outcome = page.evaluate(
-            """async (urls) => Promise.all(urls.map((u) => fetch(u).then(
-                   (r) => 'reached', () => 'blocked')))""",
-            [sandbox_server.url + "/__sandbox/ledger", sandbox_server.url_for("nearbyguide")],
-        )
-    finally:
-        context.close()
+    with NetworkGuard(directory) as guard:
+        context = chromium.new_context(**guard.context_options())
+        try:
+            guard.install(context)
+            page = context.new_page()
+            page.goto(directory.submit_url)
+            outcome = page.evaluate(
+                """async (urls) => Promise.all(urls.map((u) => fetch(u).then(
+                       (r) => 'reached', () => 'blocked')))""",
+                [sandbox_server.url + "/__sandbox/ledger", sandbox_server.url_for("nearbyguide")],
+            )
+        finally:
+            context.close()
     assert outcome == ["blocked", "blocked"]
     assert any("__sandbox/ledger" in url for url in guard.blocked)
 

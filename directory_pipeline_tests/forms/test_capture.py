@@ -7,7 +7,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page
 
-from directory_pipeline.forms.capture import capture_page, open_target
+from directory_pipeline.browser.capture import capture_page, open_target
 from directory_pipeline.forms.schema import FormSchema
 
 PAGES = Path(__file__).parent / "pages"

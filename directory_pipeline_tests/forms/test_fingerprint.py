@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 from playwright.sync_api import Page
 
-from directory_pipeline.forms.capture import capture_page, open_target
+from directory_pipeline.browser.capture import capture_page, open_target
 from directory_pipeline.sandbox import SandboxServer
 
 FORM = """<form method="post" action="/add?nonce={nonce}">

@@ -11,9 +11,10 @@ from typing import Any
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Frame, Page
 
+from directory_pipeline.browser.scripts import evaluate_within
 from directory_pipeline.forms.schema import CapturedForm, FormField, FormSchema
 
-_CAPTURE_JS = resources.files("directory_pipeline.forms").joinpath("capture.js").read_text()
+_CAPTURE_JS = resources.files("directory_pipeline.browser").joinpath("capture.js").read_text()
 
 # Installed before any page script runs: counts short timers and requests in flight, so
 # "the page has settled" is a state we can wait on instead of a guess in seconds.
@@ -95,7 +96,7 @@ def _frame_path(frame: Frame) -> str:
 
 def _capture_frame(frame: Frame) -> dict[str, Any] | None:
     try:
-        return frame.evaluate(_CAPTURE_JS)
+        return evaluate_within(frame, _CAPTURE_JS)
     except PlaywrightError:
         return None  # detached or navigating frame: nothing to capture there
 
