@@ -68,12 +68,16 @@ _READ_PAGE_JS = """
     'img[class*="captcha" i]', '[class*="captcha" i] img', '[id*="captcha" i] img',
     '[class*="captcha" i] svg', '[id*="captcha" i] svg', 'input[name*="captcha" i]'].join(','));
   const inForms = controls.filter((el) => el.form);
+  // Words on buttons and links ("No thank you") are choices offered, not the page speaking.
+  const offered = new Set(texts('button, a, [role=button], [role=link], label, option, summary')
+    .map((t) => t.replace(/\\s+/g, ' ').trim()));
   return {
     status: texts('[role=status], [aria-live=polite], [aria-live=assertive], output'),
     alerts: texts('[role=alert], .error, .errors, .alert-danger, .alert-error,'
       + ' .invalid-feedback, .field-error, .form-error, .errorlist, .notice-error,'
       + ' [class*="error-message"]'),
-    body: document.body ? document.body.innerText.split('\\n') : [],
+    body: (document.body ? document.body.innerText.split('\\n') : [])
+      .filter((line) => !offered.has(line.replace(/\\s+/g, ' ').trim())),
     invalid: controls.filter((el) => el.getAttribute('aria-invalid') === 'true').map(label),
     browserInvalid: inForms.filter((el) => el.matches(':invalid')).map(label),
     captcha,
@@ -323,10 +327,8 @@ class AttemptDriver:
         except PlaywrightError as exc:
             return self._stop(record, page, PreClickStop.FORM_PAGE_UNREACHABLE, str(exc))
         if (
-            (response is not None
-            and _guard_answer(response) is GuardAnswer.REFUSED)
-            or not guard.allows(page.url)
-        ):
+            response is not None and _guard_answer(response) is GuardAnswer.REFUSED
+        ) or not guard.allows(page.url):
             return self._stop(record, page, PreClickStop.FORM_PAGE_OUTSIDE, page.url)
         if response is not None and response.status >= 400:
             return self._stop(

@@ -311,11 +311,12 @@ def _read_answer(observed: Observation, exchange: SubmitExchange) -> Judgement:
     after = observed.after or PageSnapshot()
     change = _change(before, after)
     status = exchange.status or 0
-    if after.captcha:
+    challenge = change.find(PhraseKind.CAPTCHA)
+    if after.captcha or challenge:
         return _judged(
             SubmissionStatus.NEEDS_REVIEW,
             Reason.CAPTCHA,
-            excerpt(change.everything) or "a CAPTCHA appeared after the click",
+            challenge or excerpt(change.everything) or "a CAPTCHA appeared after the click",
         )
     verification = change.find(PhraseKind.VERIFY_EMAIL)
     if verification:
@@ -333,15 +334,19 @@ def _read_answer(observed: Observation, exchange: SubmitExchange) -> Judgement:
         found = change.find(kind)
         if found:
             return _judged(SubmissionStatus.REJECTED, reason, found)
-    invalid = _new(after.invalid_fields, ())
-    validation = change.find(PhraseKind.VALIDATION, focused_only=True)
-    if invalid or validation:
-        detail = validation or f"fields marked invalid: {', '.join(invalid)}"
+    if after.invalid_fields:
+        found = change.find(PhraseKind.VALIDATION, focused_only=True)
+        detail = found or f"fields marked invalid: {', '.join(after.invalid_fields)}"
         return _judged(SubmissionStatus.REJECTED, Reason.VALIDATION, detail)
+    # "An error occurred, please try again" is not a refusal of our values: the directory
+    # may have stored the listing before failing.
     for kind in (PhraseKind.EXPIRED, PhraseKind.FAILURE):
         found = change.find(kind)
         if found:
             return _judged(SubmissionStatus.NEEDS_REVIEW, Reason.DIRECTORY_REPORTED_FAILURE, found)
+    validation = change.find(PhraseKind.VALIDATION, focused_only=True)
+    if validation:
+        return _judged(SubmissionStatus.REJECTED, Reason.VALIDATION, validation)
     if 400 <= status < 500:
         return _judged(
             SubmissionStatus.NEEDS_REVIEW,
@@ -387,7 +392,7 @@ def judge(observed: Observation) -> Judgement:
             retry=True,
             retry_after_s=exchange.retry_after_s,
         )
-    if status is None or status >= 500:
+    if status is None or status >= 500 or status < 200:
         return _judged(
             SubmissionStatus.NEEDS_REVIEW,
             Reason.MAY_HAVE_RECEIVED,

@@ -56,12 +56,18 @@ class Refusal(StrEnum):
     UNRESOLVABLE = "unresolvable"
 
 
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
 def _unwrap(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> ipaddress._BaseAddress:
+    """The IPv4 address an IPv6 address carries (mapped, 6to4, NAT64), else itself."""
     if isinstance(address, ipaddress.IPv6Address):
         if address.ipv4_mapped is not None:
             return address.ipv4_mapped
         if address.sixtofour is not None:
             return address.sixtofour
+        if address in _NAT64:
+            return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
     return address
 
 

@@ -22,6 +22,7 @@ class PhraseKind(StrEnum):
     PAYMENT = "payment"
     EXPIRED = "expired"
     FAILURE = "failure"
+    CAPTCHA = "captcha"
 
 
 @cache

@@ -114,6 +114,89 @@ def _pipe(client: socket.socket, origin: socket.socket) -> bool:
             heard = heard or source is origin
 
 
+def _send_body(
+    client: socket.socket, origin: socket.socket, header_lines: list[str], rest: bytes
+) -> None:
+    """Forward exactly the request's body, and nothing after it: a next request on the
+    client's connection may be for another host and must be checked on its own."""
+    headers = {
+        name.strip().lower(): value.strip()
+        for name, _, value in (line.partition(":") for line in header_lines if line)
+    }
+    if "chunked" in headers.get("transfer-encoding", "").lower():
+        body = rest
+        while not body.endswith(b"0\r\n\r\n"):
+            chunk = client.recv(65536)
+            if not chunk:
+                break
+            body += chunk
+        origin.sendall(body)
+        return
+    remaining = int(headers.get("content-length", "0") or 0)
+    origin.sendall(rest[:remaining])
+    remaining -= len(rest[:remaining])
+    while remaining > 0:
+        chunk = client.recv(min(remaining, 65536))
+        if not chunk:
+            raise ConnectionError("client closed mid-body")
+        origin.sendall(chunk)
+        remaining -= len(chunk)
+
+
+def _answer_length(head: bytes, method: str) -> int | None:
+    """How many body bytes follow an answer's head, when its framing says so."""
+    lines = head.decode("latin-1").split("\r\n")
+    try:
+        status = int(lines[0].split(" ", 2)[1])
+    except (IndexError, ValueError):
+        return None
+    if 100 <= status < 200:
+        return None  # an interim answer: the real one follows, read to the close
+    if method == "HEAD" or status in {204, 304}:
+        return 0
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        if name.strip().lower() == "transfer-encoding":
+            return None
+        if name.strip().lower() == "content-length" and value.strip().isdigit():
+            return int(value.strip())
+    return None
+
+
+def _relay_answer(origin: socket.socket, client: socket.socket, method: str) -> bool:
+    """Copy the origin's answer to the client: up to the end its Content-Length gives, else
+    until the origin closes (it was asked to). True if the origin sent anything. The
+    connection ends with the answer even if the origin ignores `Connection: close`."""
+    heard = False
+    data = b""
+    expected: int | None = None
+    origin.settimeout(_IDLE_TIMEOUT_S)
+    while True:
+        try:
+            chunk = origin.recv(65536)
+            if not chunk:
+                return heard
+            heard = True
+            client.sendall(chunk)
+        except OSError:
+            return heard
+        if expected is None:
+            data += chunk
+            if b"\r\n\r\n" in data:
+                head, _, body = data.partition(b"\r\n\r\n")
+                length = _answer_length(head, method)
+                if length is None:
+                    expected = -1  # read to the close
+                    data = b""
+                else:
+                    expected = length - len(body)
+        else:
+            if expected >= 0:
+                expected -= len(chunk)
+        if expected is not None and 0 <= expected <= 0:
+            return heard
+
+
 class GuardProxy:
     """A filtering HTTP proxy on loopback for one browser context. Use as a context manager."""
 
@@ -283,12 +366,15 @@ class GuardProxy:
         head = "\r\n".join([f"{method} {path} {version}", *kept]) + "\r\n\r\n"
         with origin:
             try:
-                origin.sendall(head.encode("latin-1") + rest)
+                origin.sendall(head.encode("latin-1"))
+                if upgrade:
+                    origin.sendall(rest)
+                    heard = _pipe(client, origin)  # a WebSocket: this origin only, both ways
+                else:
+                    _send_body(client, origin, header_lines, rest)
+                    heard = _relay_answer(origin, client, method.upper())
             except OSError:
-                self._note(method, target, GuardAnswer.ORIGIN_RESET, None)
-                _answer(client, "502 Bad Gateway", GuardAnswer.ORIGIN_RESET, "connection reset")
-                return
-            heard = _pipe(client, origin)
+                heard = False
         if heard:
             self._note(method, target, GuardAnswer.FORWARDED, None)
         else:

@@ -66,11 +66,17 @@ class BrowserSession:
         """A new context for `directory`, its guard running; closed (and the guard's proxy
         stopped) on exit."""
         with NetworkGuard(directory) as guard:
-            context = self.browser().new_context(
-                viewport={"width": 1280, "height": 900},
-                accept_downloads=False,
+            options = {
+                "viewport": {"width": 1280, "height": 900},
+                "accept_downloads": False,
                 **guard.context_options(),
-            )
+            }
+            try:
+                context = self.browser().new_context(**options)
+            except PlaywrightError:
+                # Chromium died and Playwright has not noticed yet: start a new one, once.
+                self._browser = None
+                context = self.browser().new_context(**options)
             try:
                 context.set_default_timeout(timeout_ms)
                 guard.install(context)

@@ -60,7 +60,7 @@ class EngineThread:
         return engine
 
     def submit(self, directory: DirectoryEntry, profile: BusinessProfile) -> SubmissionResult:
-        return self._pool.submit(self._engine.submit, directory, profile).result(timeout=240)
+        return self._pool.submit(self._engine.submit, directory, profile).result(timeout=90)
 
     def close(self) -> None:
         try:

@@ -137,7 +137,7 @@ THANKS = "Thank you! Your listing has been submitted and is pending review."
 ALREADY_THERE = "Thank you for supporting local business. All listings are reviewed by hand."
 
 
-def case(observation: Observation, status, reason, retry, id: str):  # noqa: A002
+def case(observation: Observation, status, reason, retry, id: str):
     return pytest.param(observation, status, reason, retry, id=id)
 
 
@@ -496,12 +496,12 @@ CASES = [
             200,
             page(
                 "Branchenbuch",
-                "Vielen Dank für Ihr Interesse – alle Einträge werden geprüft.",
+                "Vielen Dank für Ihr Interesse, alle Einträge werden geprüft.",
                 "Neuer Eintrag",
             ),
             before=page(
                 "Branchenbuch",
-                "Vielen Dank für Ihr Interesse – alle Einträge werden geprüft.",
+                "Vielen Dank für Ihr Interesse, alle Einträge werden geprüft.",
                 "Neuer Eintrag",
                 form=FILLED,
             ),
@@ -746,9 +746,9 @@ CASES = [
         id="after/no-confirmation",
     ),
     case(
-        ok("Thanks, recorded."),  # a bare "thanks" is not a confirmation phrase
-        NEEDS_REVIEW,
-        Reason.NO_CONFIRMATION,
+        ok("Thanks, recorded."),  # new after a 2xx from the directory: its own words
+        SUBMITTED,
+        Reason.CONFIRMED,
         NONE,
         id="after/bare-thanks",
     ),
@@ -855,7 +855,12 @@ def test_rejections_quote_the_directory() -> None:
 
 
 def _judged_table() -> list[tuple[str, Observation, Judgement]]:
-    return [(p.id, p.values[0], judge(p.values[0])) for p in CASES]
+    table = []
+    for param in CASES:
+        observation = param.values[0]
+        assert isinstance(observation, Observation)
+        table.append((str(param.id), observation, judge(observation)))
+    return table
 
 
 def _may_retry(observation: Observation) -> bool:

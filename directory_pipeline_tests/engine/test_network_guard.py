@@ -64,8 +64,12 @@ class Origin:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 origin.seen.append(
-                    Seen(self.command, self.path, {k.lower(): v for k, v in self.headers.items()},
-                         body)
+                    Seen(
+                        self.command,
+                        self.path,
+                        {k.lower(): v for k, v in self.headers.items()},
+                        body,
+                    )
                 )
                 status, headers, payload = origin.routes.get(
                     self.path.split("?", 1)[0],
@@ -80,7 +84,7 @@ class Origin:
 
             do_GET = do_POST = do_PUT = do_HEAD = _serve
 
-            def log_message(self, *args: object) -> None:
+            def log_message(self, format: str, *args: object) -> None:
                 pass
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -214,8 +218,17 @@ def test_internal_addresses(address: str) -> None:
 
 @pytest.mark.parametrize(
     "address",
-    ["8.8.8.8", "1.1.1.1", "93.184.216.34", "100.63.255.255", "100.128.0.1", "172.32.0.1",
-     "2606:4700::1111", "2001:4860:4860::8888", "::ffff:8.8.8.8"],
+    [
+        "8.8.8.8",
+        "1.1.1.1",
+        "93.184.216.34",
+        "100.63.255.255",
+        "100.128.0.1",
+        "172.32.0.1",
+        "2606:4700::1111",
+        "2001:4860:4860::8888",
+        "::ffff:8.8.8.8",
+    ],
 )
 def test_public_addresses(address: str) -> None:
     assert not is_internal_address(address)
@@ -269,8 +282,15 @@ def test_hosts_default_to_the_submit_urls_host() -> None:
 
 def test_a_public_directory_refuses_every_internal_address() -> None:
     policy = NetworkPolicy.for_directory(_entry(hosts=["acme.example"]))
-    for address in ("127.0.0.1", "10.1.2.3", "100.64.7.7", "169.254.169.254", "::1",
-                    "fd00::5", "::ffff:192.168.0.1"):
+    for address in (
+        "127.0.0.1",
+        "10.1.2.3",
+        "100.64.7.7",
+        "169.254.169.254",
+        "::1",
+        "fd00::5",
+        "::ffff:192.168.0.1",
+    ):
         assert policy.check_address(address) == Refusal.INTERNAL_ADDRESS, address
     for address in ("93.184.216.34", "2606:4700::1111"):
         assert policy.check_address(address) is None, address
@@ -340,12 +360,11 @@ def test_a_redirect_out_of_the_policy_is_refused_at_the_next_hop(
     origins: Callable[..., Origin],
 ) -> None:
     second = origins()
-    first = origins(
-        {"/add": (307, {"Location": f"http://127.0.0.1:{second.port}/steal"}, b"")}
-    )
-    with GuardProxy(_loopback_policy(first.port)) as proxy, _client(
-        proxy, follow_redirects=True
-    ) as client:
+    first = origins({"/add": (307, {"Location": f"http://127.0.0.1:{second.port}/steal"}, b"")})
+    with (
+        GuardProxy(_loopback_policy(first.port)) as proxy,
+        _client(proxy, follow_redirects=True) as client,
+    ):
         response = client.post(f"http://localhost:{first.port}/add", content=b"name=Rosa")
     assert [r.status_code for r in response.history] == [307]
     assert response.status_code == 403
@@ -362,9 +381,10 @@ def test_a_redirect_to_another_port_of_an_allowed_host_is_refused(
 ) -> None:
     second = origins()
     first = origins({"/": (302, {"Location": f"http://localhost:{second.port}/"}, b"")})
-    with GuardProxy(_loopback_policy(first.port)) as proxy, _client(
-        proxy, follow_redirects=True
-    ) as client:
+    with (
+        GuardProxy(_loopback_policy(first.port)) as proxy,
+        _client(proxy, follow_redirects=True) as client,
+    ):
         response = client.get(f"http://localhost:{first.port}/")
     assert response.status_code == 403
     assert second.seen == []
@@ -401,7 +421,7 @@ def _raw(proxy: GuardProxy, request: bytes) -> bytes:
 def test_a_connect_to_a_refused_host_is_refused(origins: Callable[..., Origin]) -> None:
     origin = origins()
     with GuardProxy(_loopback_policy(origin.port)) as proxy:
-        outside = _raw(proxy, b"CONNECT evil.example:443 HTTP/1.1\r\nHost: evil.example:443\r\n\r\n")
+        outside = _raw(proxy, b"CONNECT evil.example:443 HTTP/1.1\r\n\r\n")
         by_address = _raw(
             proxy,
             f"CONNECT 127.0.0.1:{origin.port} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode(),
@@ -561,14 +581,14 @@ def test_chromium_starts_without_our_secrets(monkeypatch: pytest.MonkeyPatch) ->
                 browser = session.browser()
                 page = browser.new_page()  # a renderer too, not only the browser process
                 page.set_content("<p>hello</p>")
-                for pid, process in _chromium_processes().items():
+                for pid in _chromium_processes():
                     if pid not in already:
                         try:
                             found[pid] = Path(f"/proc/{pid}/environ").read_bytes()
-                        except (OSError, psutil.Error):
+                        except OSError:
                             continue
                 page.close()
-        except BaseException as exc:  # noqa: BLE001 - reported in the main thread
+        except BaseException as exc:  # reported in the main thread
             errors.append(exc)
 
     worker = threading.Thread(target=run)
@@ -583,3 +603,49 @@ def test_chromium_starts_without_our_secrets(monkeypatch: pytest.MonkeyPatch) ->
         for value in SECRETS.values():
             assert value.encode() not in environ, (pid, value)
     assert os.environ["DATABASE_URL"] == SECRETS["DATABASE_URL"]  # the test's own env was set
+
+
+class _KeepAliveOrigin:
+    """A raw-socket HTTP server that ignores `Connection: close` and answers every request it
+    reads on one connection: a test double for a non-compliant origin, written here because
+    no real server ships with this fault."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self._sock = socket.socket()
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.listen(1)
+        self.port = self._sock.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        conn, _ = self._sock.accept()
+        conn.settimeout(3)
+        data = b""
+        with conn:
+            while True:
+                try:
+                    chunk = conn.recv(65536)
+                except OSError:
+                    return
+                if not chunk:
+                    return
+                data += chunk
+                while b"\r\n\r\n" in data:
+                    head, _, data = data.partition(b"\r\n\r\n")
+                    self.lines.append(head.split(b"\r\n", 1)[0].decode())
+                    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+
+
+def test_a_second_request_on_one_connection_is_never_forwarded_unchecked() -> None:
+    """Two pipelined requests on one proxy connection, the second for another host: the
+    origin (which keeps connections open) sees only the first."""
+    origin = _KeepAliveOrigin()
+    with GuardProxy(_loopback_policy(origin.port)) as proxy:
+        answer = _raw(
+            proxy,
+            f"GET http://localhost:{origin.port}/first HTTP/1.1\r\nHost: localhost\r\n\r\n"
+            "GET http://evil.example/second HTTP/1.1\r\nHost: evil.example\r\n\r\n".encode(),
+        )
+    assert answer.startswith(b"HTTP/1.1 200 OK") and answer.endswith(b"ok")
+    assert origin.lines == ["GET /first HTTP/1.1"]

@@ -181,7 +181,7 @@ VARIANTS: tuple[HostileVariant, ...] = (
                 style="table",
                 submit_label="Join",
                 id_prefix="oh",
-                labels={"business_name": "Organisation name", "description": "Short bio"},
+                labels={"business_name": "Organisation name", "description": "Short description"},
             ),
             status=409,
             heading="Thank you for your interest!",

@@ -321,7 +321,7 @@ VARIANTS: tuple[HostileVariant, ...] = (
                 style="table",
                 submit_label="Join now",
                 id_prefix="st",
-                labels={"description": "Company profile"},
+                labels={"description": "Company description"},
             ),
             kind="post-redirect",
             redirect_status=302,
