@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 
 from directory_pipeline.domain import Catalog, DirectoryEntry, Package, load_catalog
-from directory_pipeline.domain.catalog import UnknownDirectoryError
+from directory_pipeline.domain.catalog import DirectoryOutsidePackageError, UnknownDirectoryError
 
 
 def _entry(slug: str, tier: Package, **extra: object) -> DirectoryEntry:
@@ -62,10 +64,50 @@ def test_the_package_count_caps_the_list(catalog: Catalog) -> None:
 
 
 def test_explicit_list_is_honoured_and_unknown_slugs_refused(catalog: Catalog) -> None:
-    chosen = catalog.directories_for(Package.STARTER, ["echo", "delta", "echo"])
+    chosen = catalog.directories_for(Package.ENTERPRISE, ["echo", "delta", "echo"])
     assert [d.slug for d in chosen] == ["echo", "delta"]
     with pytest.raises(UnknownDirectoryError, match="nope"):
         catalog.directories_for(Package.STARTER, ["alpha", "nope"])
+
+
+@pytest.mark.parametrize(
+    ("package", "requested", "above"),
+    [
+        (Package.STARTER, ["alpha", "bravo"], ["bravo"]),
+        (Package.STARTER, ["delta", "alpha", "charlie", "delta"], ["delta", "charlie"]),
+        (Package.GROWTH, ["bravo", "charlie"], ["charlie"]),
+        (Package.PRO, ["delta"], ["delta"]),
+    ],
+)
+def test_explicit_directories_above_the_package_tier_are_refused(
+    catalog: Catalog, package: Package, requested: list[str], above: list[str]
+) -> None:
+    with pytest.raises(DirectoryOutsidePackageError) as caught:
+        catalog.directories_for(package, requested)
+    assert isinstance(caught.value, ValueError)
+    assert caught.value.package is package and caught.value.slugs == above
+    message = str(caught.value)
+    assert f"outside the {package.value} package" in message
+    assert all(slug in message for slug in above)
+    assert "alpha" not in message
+
+
+def test_explicit_directories_of_the_package_tier_or_below_are_accepted(
+    catalog: Catalog,
+) -> None:
+    for package, requested in [
+        (Package.STARTER, ["alpha", "echo", "foxtrot"]),
+        (Package.GROWTH, ["bravo", "alpha"]),
+        (Package.PRO, ["charlie", "bravo", "alpha"]),
+        (Package.ENTERPRISE, ["delta", "charlie", "bravo", "alpha"]),
+    ]:
+        assert [d.slug for d in catalog.directories_for(package, requested)] == requested
+
+
+def test_the_tier_error_survives_pickling() -> None:
+    error = DirectoryOutsidePackageError(Package.STARTER, {"charlie": Package.PRO})
+    again = pickle.loads(pickle.dumps(error))
+    assert str(again) == str(error) and again.slugs == ["charlie"]
 
 
 def test_hosts_default_to_the_submit_url_host() -> None:

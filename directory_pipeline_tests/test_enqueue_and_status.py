@@ -103,6 +103,27 @@ def test_unknown_directory_is_rejected_and_nothing_is_written(
     assert job_queue.depth() == 0
 
 
+def test_a_directory_above_the_package_tier_is_refused_and_nothing_is_written(
+    stack_env: dict[str, str], job_queue: JobQueue, profile_file: Path, catalog_file: Path
+) -> None:
+    result = CliRunner().invoke(
+        main,
+        [
+            "enqueue",
+            "--package",
+            "starter",
+            "--profile",
+            str(profile_file),
+            "--directories",
+            "alpha-listings,charlie-pro",
+        ],
+    )
+    assert result.exit_code == 2
+    assert "directories outside the starter package: charlie-pro (pro)" in result.output
+    assert _jobs(stack_env["DATABASE_URL"]) == []
+    assert job_queue.depth() == 0
+
+
 def test_enqueue_without_a_stack_says_what_is_missing(profile_file: Path) -> None:
     result = CliRunner().invoke(
         main, ["enqueue", "--package", "starter", "--profile", str(profile_file)]

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from directory_pipeline.browser.launch import launch_chromium
 from directory_pipeline.browser.capture import capture_page, open_target
+from directory_pipeline.browser.launch import launch_chromium
 from directory_pipeline.forms.mapper import map_form
 from directory_pipeline.forms.plan import FieldDecision
 

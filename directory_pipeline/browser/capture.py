@@ -89,7 +89,7 @@ def _frame_path(frame: Frame) -> str:
     node: Frame | None = frame
     while node is not None and node.parent_frame is not None:
         element = node.frame_element()
-        parts.append(str(element.evaluate(_FRAME_SELECTOR_JS)))
+        parts.append(str(evaluate_within(node.parent_frame, _FRAME_SELECTOR_JS, element)))
         node = node.parent_frame
     return " >> ".join(reversed(parts))
 
@@ -109,6 +109,8 @@ def capture_page(page: Page, *, settle_ms: int = 300, timeout_ms: int = 10_000) 
     frames = [page.main_frame] + [f for f in page.frames if f is not page.main_frame]
     for frame in frames:
         data = _capture_frame(frame)
+        if data is None and frame is page.main_frame:
+            raise PlaywrightError("the page did not answer the form capture")
         if data is None:
             continue
         frame_path = "" if frame is page.main_frame else _frame_path(frame)

@@ -43,6 +43,7 @@ class EngineConfig(BaseModel):
     navigation_timeout_ms: int = 30_000
     submit_timeout_ms: int = 45_000
     directory_timeout_s: float = 300.0
+    watchdog_grace_s: float = 15.0  # past the directory's budget, the browser is killed
     max_transient_retries: int = 3
     max_retry_after_seconds: float = 120.0
     backoff_seconds: float = 1.0
@@ -166,7 +167,9 @@ class SubmissionEngine:
                     )
 
             with self.session.guarded_context(
-                directory, timeout_ms=self.config.navigation_timeout_ms
+                directory,
+                timeout_ms=self.config.navigation_timeout_ms,
+                watchdog_s=deadline.remaining_s() + self.config.watchdog_grace_s,
             ) as guarded:
                 record = self.driver.run(guarded, directory, profile, deadline, before_click)
                 blocked += [url for url in guarded.guard.blocked if url not in blocked]
@@ -180,7 +183,7 @@ class SubmissionEngine:
                 retries += 1
                 time.sleep(wait)
                 continue
-            if judgement.retry is RetryDecision.RETRY:
+            if judgement.retry is RetryDecision.RETRY and retries:
                 outcome = outcome.model_copy(
                     update={"reason": f"still failing after {retries} retries: {outcome.reason}"}
                 )

@@ -133,14 +133,16 @@ def _first_occurrences(attrs: list[tuple[str, str | None]]) -> dict[str, str | N
     return kept
 
 
-def _is_secret_element(tag: str, attrs: dict[str, str | None]) -> bool:
-    if tag == "input" and (attrs.get("type") or "").strip().lower() in {"hidden", "password"}:
+def _is_secret_element(attrs: dict[str, str | None]) -> bool:
+    """Whether an element's value may be a secret: a hidden or password input (or anything
+    typed so), or anything named like a token, key, session or auth value."""
+    if (attrs.get("type") or "").strip().lower() in {"hidden", "password"}:
         return True
     return any(looks_secret(attrs.get(a) or "") for a in ("name", "id", "property"))
 
 
-def _clean_attributes(tag: str, attrs: dict[str, str | None]) -> list[tuple[str, str | None]]:
-    secret = tag in {"input", "meta", "textarea"} and _is_secret_element(tag, attrs)
+def _clean_attributes(attrs: dict[str, str | None]) -> list[tuple[str, str | None]]:
+    secret = _is_secret_element(attrs)
     cleaned: list[tuple[str, str | None]] = []
     for name, value in attrs.items():
         if not _ATTRIBUTE_NAME.match(name) or name.startswith("on") or name == "srcdoc":
@@ -190,14 +192,14 @@ class _Sanitiser(HTMLParser):
         first = _first_occurrences(attrs)
         if tag == "meta" and "http-equiv" in first:
             return  # refresh, set-cookie, a page's own CSP: none of it belongs in evidence
-        self.out.append(_start_tag(tag, _clean_attributes(tag, first)))
+        self.out.append(_start_tag(tag, _clean_attributes(first)))
         if tag in _VOID:
             return
         if self_closing:
             self.out.append(f"</{tag}>")
             return
         self.open.append(tag)
-        if tag == "textarea" and _is_secret_element(tag, first):
+        if tag == "textarea" and _is_secret_element(first):
             self.out.append(REDACTED)
             self.redacting = tag
 
@@ -243,6 +245,10 @@ class _Sanitiser(HTMLParser):
         return
 
     def finish(self) -> str:
+        if self.rawdata.startswith("<") and getattr(self, "cdata_elem", None) is None:
+            # Markup cut off by the end of the document (an unclosed comment, a tag without
+            # its `>`): browsers show none of it, so neither do we.
+            self.rawdata = ""
         self.close()
         while self.open:
             self.out.append(f"</{self.open.pop()}>")

@@ -62,11 +62,18 @@ def chromium_executable(configured: str | None = None) -> str | None:
     return None
 
 
-def launch_chromium(playwright: Any, executable_path: str | None = None) -> Any:
-    """A headless Chromium browser from a started `sync_playwright()`."""
+SESSION_SWITCH = "--directory-pipeline-session"
+
+
+def launch_chromium(
+    playwright: Any, executable_path: str | None = None, session: str | None = None
+) -> Any:
+    """A headless Chromium browser from a started `sync_playwright()`. `session` tags the
+    process's command line (Chromium ignores the switch) so it can be found to be killed."""
+    tag = [f"{SESSION_SWITCH}={session}"] if session else []
     return playwright.chromium.launch(
         headless=True,
         executable_path=chromium_executable(executable_path),
-        args=CHROMIUM_ARGS,
+        args=CHROMIUM_ARGS + tag,
         env=browser_environment(),
     )

@@ -16,8 +16,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 from pydantic import BaseModel, ConfigDict
 
-from directory_pipeline.browser.network_policy import NetworkPolicy
-from directory_pipeline.browser.proxy import GUARD_HEADER, GuardProxy
+from directory_pipeline.browser.proxy import GUARD_HEADER, GuardAnswer
 
 IMAGE_TYPES: dict[str, str] = {
     "image/png": "png",
@@ -114,11 +113,11 @@ def fetch_logo(
                 raise LogoUnavailable(f"logo {url} took longer than {timeout_s} s")
             try:
                 with client.stream("GET", current, headers={"Accept": "image/*"}) as response:
-                    if response.headers.get(GUARD_HEADER):
-                        raise LogoUnavailable(
-                            f"logo {current} refused by the network guard "
-                            f"({response.headers[GUARD_HEADER]})"
-                        )
+                    guard_answer = response.headers.get(GUARD_HEADER)
+                    if guard_answer == GuardAnswer.REFUSED:
+                        raise LogoUnavailable(f"logo {current} refused by the network guard")
+                    if guard_answer:
+                        raise LogoUnavailable(f"logo {current} unreachable ({guard_answer})")
                     if response.status_code in _REDIRECTS:
                         location = response.headers.get("location")
                         if not location:
@@ -128,19 +127,8 @@ def fetch_logo(
                     if response.status_code != 200:
                         raise LogoUnavailable(f"logo {current} answered {response.status_code}")
                     return _read_image(response, current, max_bytes, deadline)
-            except httpx.ProxyError as exc:  # a refused CONNECT (https) ends up here
-                raise LogoUnavailable(
-                    f"logo {current} refused by the network guard: {exc}"
-                ) from exc
+            except httpx.ProxyError as exc:  # a CONNECT (https) the guard refused or failed
+                raise LogoUnavailable(f"logo {current}: the network guard's proxy: {exc}") from exc
             except httpx.HTTPError as exc:
                 raise LogoUnavailable(f"logo {current} could not be fetched: {exc}") from exc
     raise LogoUnavailable(f"logo {url} redirected more than {max_redirects} times")
-
-
-def fetch_profile_logo(location: str | None) -> LogoFile | None:
-    """The profile's logo fetched through a guard proxy of its own that allows only the
-    public internet; None when the profile has no logo. Raises `LogoUnavailable`."""
-    if not location:
-        return None
-    with GuardProxy(NetworkPolicy.public_internet()) as proxy:
-        return fetch_logo(location, proxy.url)

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field, create_model
 
 from directory_pipeline.domain.profile import PROFILE_KEYS, ProfileKey
 from directory_pipeline.forms.heuristics import compatible, weakly_supports
+from directory_pipeline.forms.mapper import ClassifierUnavailable
 from directory_pipeline.forms.plan import FieldDecision
 from directory_pipeline.forms.schema import FormField, FormSchema
 
@@ -157,6 +158,8 @@ class LlmFieldClassifier:
         return getattr(crew.kickoff(), "pydantic", None)
 
     def classify(self, schema: FormSchema, fields: list[FormField]) -> list[FieldDecision]:
+        import crewai  # noqa: F401  # seconds on first use: not part of the model's budget
+
         decisions: list[FieldDecision] = []
         deadline = time.monotonic() + self.timeout_s
         for start in range(0, len(fields), MAX_FIELDS_PER_CALL):
@@ -171,7 +174,9 @@ class LlmFieldClassifier:
                     schema.url,
                     len(fields) - start,
                 )
-                break
+                raise ClassifierUnavailable(
+                    f"no answer within {self.timeout_s:.0f} s", decisions
+                ) from None
             seen: set[int] = set()
             for answer in getattr(answers, "answers", []):
                 if answer.field in seen or not 0 <= answer.field < len(batch):

@@ -16,8 +16,18 @@ class PlanCache(Protocol):
     def put(self, directory_slug: str, plan: FormPlan) -> None: ...
 
 
+class ClassifierUnavailable(RuntimeError):
+    """The classifier could not finish (its endpoint hung or failed); `partial` holds what
+    it decided before that. A plan built without it is not cached."""
+
+    def __init__(self, message: str, partial: list[FieldDecision]) -> None:
+        super().__init__(message)
+        self.partial = partial
+
+
 class FieldClassifier(Protocol):
-    """The last layer: chooses profile keys (never values) for fields the heuristics left."""
+    """The last layer: chooses profile keys (never values) for fields the heuristics left.
+    Raises `ClassifierUnavailable` when it cannot finish."""
 
     def classify(self, schema: FormSchema, fields: list[FormField]) -> list[FieldDecision]: ...
 
@@ -60,8 +70,13 @@ def map_form(
             return cached.with_source("plan-cache")
 
     decisions, unresolved = heuristic_plan(schema)
+    complete = True
     if classifier is not None and unresolved:
-        for decision in classifier.classify(schema, unresolved):
+        try:
+            answered = classifier.classify(schema, unresolved)
+        except ClassifierUnavailable as exc:
+            answered, complete = exc.partial, False
+        for decision in answered:
             decisions[decision.field_key] = decision
     for field in schema.fields:
         decisions.setdefault(field.key, FieldDecision.leave(field.key, "no confident key"))
@@ -72,6 +87,6 @@ def map_form(
         target_form=target_form(schema, decisions),
         decisions=[decisions[f.key] for f in schema.fields],
     )
-    if cache is not None and directory_slug:
+    if cache is not None and directory_slug and complete:
         cache.put(directory_slug, plan)
     return plan

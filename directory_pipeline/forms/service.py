@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from directory_pipeline.domain import BusinessProfile
-from directory_pipeline.forms.mapper import FieldClassifier, PlanCache, map_form
+from directory_pipeline.forms.mapper import FieldClassifier, PlanCache
 from directory_pipeline.forms.options import choose_options
 from directory_pipeline.forms.plan import FieldDecision, FormPlan
 from directory_pipeline.forms.schema import FormField, FormSchema

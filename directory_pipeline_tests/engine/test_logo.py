@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import cast
 
 import pytest
 from playwright.sync_api import Page
@@ -38,7 +39,7 @@ class _Logos(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def do_GET(self) -> None:
-        port = self.server.server_address[1]
+        port = cast(ThreadingHTTPServer, self.server).server_port
         routes: dict[str, tuple[int, bytes, dict[str, str]]] = {
             "/heron.png": (200, PNG, {"Content-Type": "image/png"}),
             "/page.png": (200, b"<html>not an image</html>", {"Content-Type": "text/html"}),
@@ -157,13 +158,15 @@ def test_a_redirect_to_an_internal_address_is_refused_by_the_guard(
         ("http://[::1]/logo.png", Refusal.SCHEME),  # httpx sends `http://::1/...` to proxies
         ("http://169.254.169.254/logo.png", Refusal.INTERNAL_ADDRESS),
         ("http://127.0.0.1:5432/logo.png", Refusal.PORT),
+        ("https://127.0.0.1/logo.png", Refusal.INTERNAL_ADDRESS),  # a CONNECT tunnel
+        ("https://localhost:8443/logo.png", Refusal.PORT),
     ],
 )
 def test_the_public_internet_policy_refuses_loopback_and_internal_targets(
     url: str, refusal: Refusal
 ) -> None:
     with GuardProxy(NetworkPolicy.public_internet()) as guard:
-        with pytest.raises(LogoUnavailable, match="refused by the network guard"):
+        with pytest.raises(LogoUnavailable, match="network guard"):
             fetch_logo(url, guard.url)
         [event] = guard.events
     assert event.answer is GuardAnswer.REFUSED and event.refusal is refusal
