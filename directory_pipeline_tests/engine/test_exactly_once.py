@@ -6,7 +6,6 @@ read the answer."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import subprocess
 import sys
@@ -207,26 +206,34 @@ def test_submit_one_prints_the_contract(sandbox_server: SandboxServer, tmp_path:
     assert entry["accepted"] and entry["fields"]["f1"] == "Bäckerei Sonnenschein"
 
 
+def _has_in_cmdline(process: object, text: str) -> bool:
+    import psutil
+
+    try:
+        return any(text in part for part in process.cmdline())  # type: ignore[attr-defined]
+    except psutil.Error:
+        return False
+
+
 def test_a_crashed_browser_is_relaunched(sandbox_server: SandboxServer, tmp_path: Path) -> None:
-    """Chromium killed between two submissions: the next one starts a new browser."""
+    """This engine's Chromium killed (SIGKILL) between two submissions: the next one starts a
+    new browser. Other browsers of the test session are left alone."""
     import psutil
 
     def work() -> tuple[SubmissionResult, SubmissionResult, bool]:
         with SubmissionEngine(LocalEvidenceStore(tmp_path / "e")) as engine:
             first = engine.submit(_directory(sandbox_server), PROFILE)
-            browsers = []
-            for child in psutil.Process().children(recursive=True):
-                try:  # short-lived helper processes may exit while we look
-                    if "chrom" in child.name().lower():
-                        browsers.append(child)
-                except psutil.Error:
-                    continue
-            for process in browsers:
-                with contextlib.suppress(psutil.Error):
-                    process.kill()
-            psutil.wait_procs(browsers, timeout=10)
+            tag = engine.session.tag
+            mine = [
+                p
+                for p in psutil.Process().children(recursive=True)
+                if _has_in_cmdline(p, tag)
+            ]
+            engine.session.kill_browser()
+            psutil.wait_procs(mine, timeout=5)  # killed processes may linger as zombies
+            gone = [p for p in mine if not p.is_running() or p.status() == psutil.STATUS_ZOMBIE]
             second = engine.submit(_directory(sandbox_server, "nearbyguide"), PROFILE)
-            return first, second, bool(browsers)
+            return first, second, bool(mine) and len(gone) == len(mine)
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         first, second, killed = pool.submit(work).result(timeout=300)

@@ -19,6 +19,7 @@ Playwright sync object must stay on the thread that created it.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -199,3 +200,26 @@ def test_requests_that_try_to_leave_are_reported_blocked(
 ) -> None:
     blocked = run(hostile).outcome().blocked_requests
     assert blocked, f"{hostile.slug}: no blocked request reported"
+
+
+@pytest.mark.parametrize("hostile", LEAVING, ids=_ids)
+def test_blocked_requests_are_kept_with_the_evidence(
+    run: Callable[[HostileSite], HostileRun], hostile: HostileSite
+) -> None:
+    result = run(hostile).outcome()
+    evidence = result.outcome.evidence
+    assert evidence is not None, f"{hostile.slug}: no evidence stored"
+    folder = Path(evidence.uri.removeprefix("file://"))
+    record = json.loads((folder / "evidence.json").read_text())
+    assert record["blocked_requests"] == result.blocked_requests
+    assert record["blocked_requests"], f"{hostile.slug}: evidence.json lists nothing blocked"
+
+
+@pytest.mark.parametrize("hostile", HOSTILE_SITES, ids=_ids)
+def test_a_new_post_only_when_the_directory_provably_did_not_process_one(
+    run: Callable[[HostileSite], HostileRun], hostile: HostileSite
+) -> None:
+    """None of these pages answers 429/503 or refuses the connection to the listing POST,
+    so no second listing attempt is ever allowed."""
+    result = run(hostile).outcome()
+    assert result.outcome.attempts == 1, f"{hostile.slug}: {result.outcome.attempts} attempts"

@@ -16,6 +16,7 @@ its hosts received are kept, and the tests below each check one property of that
 
 from __future__ import annotations
 
+import base64
 import re
 import threading
 import unicodedata
@@ -413,6 +414,10 @@ def test_submitted_outcome_carries_its_proof(
         path = _file(uri)
         assert path.is_file() and path.stat().st_size > 0, uri
     assert _file(outcome.evidence.screenshot_uri).read_bytes().startswith(b"\x89PNG")
+    html = _file(outcome.evidence.html_uri).read_text().lower()
+    assert "content-security-policy" in html and "<script" not in html
+    preview = base64.b64decode(run.result.preview_jpeg_b64 or "")
+    assert preview.startswith(b"\xff\xd8") and len(preview) < 40_000  # kilobytes for the UI
     host = urlparse(outcome.final_url or "").hostname or ""
     site_host = f"{site.slug}.localhost"
     assert host == site_host or host.endswith("." + site_host), outcome.final_url

@@ -4,13 +4,16 @@ listing form posts (for the sandbox's own HTTP tests)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.routing import BaseRoute
 
 from ..site import Outcome, SandboxSite
 from ..sites._base import SiteDefinition
+from ..state import SandboxState
 
 Family = Literal[
     "thanks-first",
@@ -92,3 +95,27 @@ class HostileVariant:
 
     hostile: HostileSite
     definition: SiteDefinition
+
+
+def hostile_variant(
+    site: SandboxSite,
+    build_routes: Callable[[SandboxState], list[BaseRoute]],
+    *,
+    family: Family,
+    post: ListingPost,
+    expected_posts: int = 1,
+    tries_to_leave: bool = False,
+    offsite_paths: tuple[str, ...] = (),
+    beacon_paths: tuple[str, ...] = (),
+) -> HostileVariant:
+    """`site` declared as a hostile site of `family`, served by `build_routes`."""
+    hostile = HostileSite(
+        site=site,
+        family=family,
+        expected_posts=expected_posts,
+        tries_to_leave=tries_to_leave,
+        post=post,
+        offsite_paths=offsite_paths,
+        beacon_paths=beacon_paths,
+    )
+    return HostileVariant(hostile, SiteDefinition(site=site, build_routes=build_routes))

@@ -1,21 +1,25 @@
-"""Markup shared by the hostile pages: listing forms in several styles, page chromes,
-and reading what was posted. Each variant combines these differently, so no two hostile
-pages look alike."""
+"""Markup and plumbing shared by the hostile pages: listing forms in several styles, page
+chromes, what every site declares (`PageSpec`), reading and recording what was posted, and
+the routes of a form page. Each variant combines these differently, so no two hostile pages
+look alike."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from markupsafe import Markup, escape
 from starlette.requests import Request
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import BaseRoute, Route
 
-from ..forms import FieldRule, FieldValue, json_fields, read_submission
-from ..site import SandboxSite
-from ._base import FIELD_KEYS
+from ..forms import FieldRule, FieldValue, json_fields, read_submission, validate
+from ..i18n import messages_for
+from ..site import Outcome, SandboxSite
+from ..state import SandboxState
+from ._base import FIELD_KEYS, ListingPost
 
 Style = Literal["rows", "wrapped", "table", "floating", "labelledby"]
 """How a form's fields are labelled: `<label for>` rows, labels wrapping their input, a
@@ -23,6 +27,9 @@ table, labels after their input, or `aria-labelledby` spans."""
 
 Skin = Literal["portal", "card", "press", "retro"]
 """The page chrome: header and nav bar, a centred card, a WordPress theme, a 2000s table."""
+
+Lang = Literal["en", "de", "es", "fr"]
+"""The languages the hostile pages speak."""
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {
@@ -334,3 +341,171 @@ async def read_fields(request: Request) -> dict[str, FieldValue]:
         except (json.JSONDecodeError, UnicodeDecodeError):
             return {}
     return await read_submission(request)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PageSpec:
+    """What every hostile site declares: its name and place, its chrome and its listing form.
+
+    Each family's `Spec` adds what makes its pages hostile.
+    """
+
+    slug: str
+    name: str
+    lang: Lang
+    path: str  # the form page
+    title: str
+    skin: Skin
+    form: FormSpec
+    action: str = ""  # same-host path the form posts to (or would); "" for `path` itself
+    accent: str = "#24527a"
+
+    @property
+    def post_path(self) -> str:
+        """The same-host path the listing form posts to."""
+        return self.action or self.path
+
+    def sandbox_site(
+        self, *, features: list[str], expected_outcome: Outcome, description: str
+    ) -> SandboxSite:
+        """The site's catalogue entry."""
+        return SandboxSite(
+            slug=self.slug,
+            name=self.name,
+            form_path=self.path,
+            features=features,
+            expected_outcome=expected_outcome,
+            tier="starter",
+            language=self.lang,
+            description=description,
+        )
+
+    def listing_post(
+        self,
+        *,
+        status: int,
+        accepted: bool,
+        path: str | None = None,
+        encoding: Literal["form", "json"] = "form",
+        redirects_outside: bool = False,
+    ) -> ListingPost:
+        """How the form posts (to `post_path` unless `path` says otherwise) and what it gets."""
+        return ListingPost(
+            path=self.post_path if path is None else path,
+            encoding=encoding,
+            fields=self.form.fields,
+            status=status,
+            accepted=accepted,
+            redirects_outside=redirects_outside,
+        )
+
+    def errors(self, fields: Mapping[str, FieldValue]) -> dict[str, str]:
+        """What is wrong with a submission of the form, in the site's language."""
+        return validate(fields, self.form.rules(), messages_for(self.lang))
+
+    def errors_alert(self) -> Markup:
+        """The banner above a form shown again with errors."""
+        return Markup('<div class="alert" role="alert">{}</div>').format(
+            messages_for(self.lang).errors_summary
+        )
+
+    def form_content(
+        self,
+        *,
+        values: Mapping[str, FieldValue] | None = None,
+        errors: Mapping[str, str] | None = None,
+        before: Sequence[Markup] = (),
+        after: Sequence[Markup] = (),
+        action: str = "",
+        form_attrs: str = "",
+        before_submit: Markup = NOTHING,
+        button_attrs: str = "",
+    ) -> Markup:
+        """`before`, the errors alert (when there are errors), the form posting to `action`
+        (default `post_path`), then `after`: one part a line."""
+        parts = [*before]
+        if errors:
+            parts.append(self.errors_alert())
+        parts.append(
+            self.form.html(
+                action=action or self.post_path,
+                values=values,
+                errors=errors,
+                form_attrs=form_attrs,
+                before_submit=before_submit,
+                button_attrs=button_attrs,
+            )
+        )
+        parts.extend(after)
+        return Markup("\n").join(parts)
+
+    def page(
+        self,
+        site: SandboxSite,
+        content: Markup,
+        *,
+        title: str | None = None,
+        status_code: int = 200,
+    ) -> HTMLResponse:
+        """A page of the site in its chrome, titled like the form page unless `title` says."""
+        return html(
+            site,
+            self.skin,
+            title=self.title if title is None else title,
+            content=content,
+            status_code=status_code,
+            accent=self.accent,
+        )
+
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+class Answer(NamedTuple):
+    """What a listing POST gets: how the ledger records it, and the response."""
+
+    accepted: bool
+    response: Response
+
+
+def listing_endpoint(
+    state: SandboxState,
+    site: SandboxSite,
+    answer: Callable[[dict[str, FieldValue]], Answer],
+    *,
+    counted: bool = True,
+) -> Endpoint:
+    """An endpoint that reads a listing POST, records it in the ledger as `answer` decides
+    and responds with `answer`'s response; `counted` bumps the site's "submissions" stat."""
+
+    async def endpoint(request: Request) -> Response:
+        if counted:
+            state.count(site.slug, "submissions")
+        fields = await read_fields(request)
+        accepted, response = answer(fields)
+        state.record(site, fields, accepted=accepted)
+        return response
+
+    return endpoint
+
+
+def form_routes(
+    spec: PageSpec,
+    state: SandboxState,
+    site: SandboxSite,
+    *,
+    form_page: Callable[[], Response],
+    answer: Callable[[dict[str, FieldValue]], Answer],
+    more: Iterable[BaseRoute] = (),
+) -> list[BaseRoute]:
+    """The form page (GET `spec.path`), its listing POST (`spec.post_path`, answered and
+    recorded by `answer`), then `more`."""
+
+    async def show(request: Request) -> Response:
+        return form_page()
+
+    return [
+        Route(spec.path, show),
+        Route(spec.post_path, listing_endpoint(state, site, answer), methods=["POST"]),
+        *more,
+    ]

@@ -19,13 +19,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from ..forms import FieldValue, validate
+from ..forms import FieldValue
 from ..i18n import messages_for
-from ..site import SandboxSite
-from ..sites._base import SiteDefinition
 from ..state import SandboxState
-from ._base import HostileSite, HostileVariant, ListingPost
-from ._page import FormSpec, Skin, html, read_fields, script_value
+from ._base import HostileVariant, hostile_variant
+from ._page import Answer, FormSpec, PageSpec, form_routes, script_value
 
 Mode = Literal["native", "fetch-json", "fetch-urlencoded"]
 
@@ -78,23 +76,14 @@ _FETCH_JS = """
 """
 
 
-@dataclass(frozen=True)
-class Spec:
-    slug: str
-    name: str
-    lang: Literal["en", "de", "es", "fr"]
-    path: str
-    action: str
-    title: str
+@dataclass(frozen=True, kw_only=True)
+class Spec(PageSpec):
     intro: str
-    skin: Skin
-    form: FormSpec
     mode: Mode
     heartbeat_path: str
     beacon_path: str
     thanks: str
     retry_after: str = "120"
-    accent: str = "#24527a"
 
 
 def _variant(spec: Spec) -> HostileVariant:
@@ -105,14 +94,9 @@ def _variant(spec: Spec) -> HostileVariant:
             "fetch() with an urlencoded body; the thanks appear in a role=status region"
         ),
     }[spec.mode]
-    site = SandboxSite(
-        slug=spec.slug,
-        name=spec.name,
-        form_path=spec.path,
+    site = spec.sandbox_site(
         features=["hostile", "background-503", "heartbeat", "send-beacon", spec.mode],
         expected_outcome="submitted",
-        tier="starter",
-        language=spec.lang,
         description=(
             f"Hostile (background 503s): page script POSTs a heartbeat to {spec.heartbeat_path} "
             f"every 300 ms and a sendBeacon to {spec.beacon_path} on submit, all answered 503 "
@@ -123,25 +107,16 @@ def _variant(spec: Spec) -> HostileVariant:
     form_id = f"{spec.form.id_prefix}-form"
     out_id = f"{spec.form.id_prefix}-result"
     scripted = spec.mode != "native"
+    success_status = 201 if spec.mode == "fetch-json" else 200
+    beacons = (spec.heartbeat_path, spec.beacon_path)
 
     def form_page(
         fields: dict[str, FieldValue] | None = None, errors: dict[str, str] | None = None
     ) -> Response:
-        parts = [Markup("<p>{}</p>").format(spec.intro)]
-        if errors:
-            parts.append(
-                Markup('<div class="alert" role="alert">{}</div>').format(
-                    messages_for(spec.lang).errors_summary
-                )
-            )
-        parts.append(
-            spec.form.html(
-                action=spec.action, values=fields, errors=errors, form_attrs=f' id="{form_id}"'
-            )
-        )
+        after: list[Markup] = []
         if scripted:
             role = "status" if spec.mode == "fetch-urlencoded" else ""
-            parts.append(
+            after.append(
                 Markup('<div id="{}" aria-live="polite"{}></div>').format(
                     out_id, Markup(f' role="{role}"') if role else ""
                 )
@@ -155,18 +130,36 @@ def _variant(spec: Spec) -> HostileVariant:
             scripts += _FETCH_JS % {
                 "form": script_value(form_id),
                 "out": script_value(out_id),
-                "endpoint": script_value(spec.action),
+                "endpoint": script_value(spec.post_path),
                 "as_json": script_value(spec.mode == "fetch-json"),
             }
-        parts.append(Markup("<script>{}</script>").format(Markup(scripts)))
-        return html(
-            site, spec.skin, title=spec.title, content=Markup("\n").join(parts), accent=spec.accent
+        after.append(Markup("<script>{}</script>").format(Markup(scripts)))
+        content = spec.form_content(
+            values=fields,
+            errors=errors,
+            before=[Markup("<p>{}</p>").format(spec.intro)],
+            after=after,
+            form_attrs=f' id="{form_id}"',
+        )
+        return spec.page(site, content)
+
+    def reply(fields: dict[str, FieldValue], errors: dict[str, str]) -> Response:
+        if scripted:
+            if errors:
+                message = messages_for(spec.lang).errors_summary
+                return JSONResponse({"ok": False, "message": message, "errors": errors}, 422)
+            return JSONResponse({"ok": True, "message": spec.thanks}, success_status)
+        if errors:
+            return form_page(fields, errors)
+        return spec.page(
+            site, Markup('<div class="listing-received"><p>{}</p></div>').format(spec.thanks)
         )
 
-    def routes(state: SandboxState) -> list[BaseRoute]:
-        async def show(request: Request) -> Response:
-            return form_page()
+    def answer(fields: dict[str, FieldValue]) -> Answer:
+        errors = spec.errors(fields)
+        return Answer(not errors, reply(fields, errors))
 
+    def routes(state: SandboxState) -> list[BaseRoute]:
         async def background(request: Request) -> Response:
             await request.body()
             state.count(site.slug, "background-503")
@@ -176,49 +169,17 @@ def _variant(spec: Spec) -> HostileVariant:
                 headers={"Retry-After": spec.retry_after},
             )
 
-        async def submit(request: Request) -> Response:
-            state.count(site.slug, "submissions")
-            fields = await read_fields(request)
-            errors = validate(fields, spec.form.rules(), messages_for(spec.lang))
-            state.record(site, fields, accepted=not errors)
-            if scripted:
-                if errors:
-                    message = messages_for(spec.lang).errors_summary
-                    return JSONResponse({"ok": False, "message": message, "errors": errors}, 422)
-                return JSONResponse(
-                    {"ok": True, "message": spec.thanks}, 201 if spec.mode == "fetch-json" else 200
-                )
-            if errors:
-                return form_page(fields, errors)
-            return html(
-                site,
-                spec.skin,
-                title=spec.title,
-                accent=spec.accent,
-                content=Markup('<div class="listing-received"><p>{}</p></div>').format(spec.thanks),
-            )
+        more = [Route(path, background, methods=["POST"]) for path in beacons]
+        return form_routes(spec, state, site, form_page=form_page, answer=answer, more=more)
 
-        return [
-            Route(spec.path, show),
-            Route(spec.action, submit, methods=["POST"]),
-            Route(spec.heartbeat_path, background, methods=["POST"]),
-            Route(spec.beacon_path, background, methods=["POST"]),
-        ]
-
-    hostile = HostileSite(
-        site=site,
-        family="background-beacons",
-        expected_posts=1,
-        post=ListingPost(
-            path=spec.action,
-            encoding="json" if spec.mode == "fetch-json" else "form",
-            fields=spec.form.fields,
-            status=201 if spec.mode == "fetch-json" else 200,
-            accepted=True,
-        ),
-        beacon_paths=(spec.heartbeat_path, spec.beacon_path),
+    post = spec.listing_post(
+        encoding="json" if spec.mode == "fetch-json" else "form",
+        status=success_status,
+        accepted=True,
     )
-    return HostileVariant(hostile, SiteDefinition(site=site, build_routes=routes))
+    return hostile_variant(
+        site, routes, family="background-beacons", post=post, beacon_paths=beacons
+    )
 
 
 VARIANTS: tuple[HostileVariant, ...] = (

@@ -21,13 +21,10 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from ..captcha import captcha_svg
-from ..forms import FieldValue, first_value, validate
-from ..i18n import messages_for
-from ..site import SandboxSite
-from ..sites._base import SiteDefinition
+from ..forms import FieldValue, first_value
 from ..state import SandboxState
-from ._base import HostileSite, HostileVariant, ListingPost
-from ._page import FormSpec, Skin, html, read_fields
+from ._base import HostileVariant, hostile_variant
+from ._page import Answer, FormSpec, PageSpec, form_routes, listing_endpoint
 
 Kind = Literal["form-captcha", "challenge-after-post"]
 
@@ -45,22 +42,28 @@ class Widget:
     markup: Literal["captcha-box", "plain-fieldset"]
 
 
-@dataclass(frozen=True)
-class Spec:
-    slug: str
-    name: str
-    lang: Literal["en", "de", "es", "fr"]
-    path: str
-    action: str
-    title: str
-    skin: Skin
-    form: FormSpec
+@dataclass(frozen=True, kw_only=True)
+class Spec(PageSpec):
     kind: Kind
     thanks_banner: str  # shown prominently next to the CAPTCHA
     widget: Widget
     verify_path: str = ""  # challenge-after-post: where the challenge form posts
     confirmation: str = ""
-    accent: str = "#24527a"
+
+
+_WIDGET_MARKUP = {
+    "captcha-box": Markup(
+        '<div class="captcha-box" id="captcha"><input type="hidden" name="{idf}" value="{c}">'
+        '{img}<label for="captcha-code">{prompt}</label>'
+        '<input type="text" id="captcha-code" name="{code}" autocomplete="off" required>'
+        "{problem}</div>"
+    ),
+    "plain-fieldset": Markup(
+        '<fieldset><legend>{legend}</legend><input type="hidden" name="{idf}" value="{c}">'
+        '<p>{img}</p><p><label>{prompt} <input type="text" name="{code}" size="8" required>'
+        "</label></p>{problem}</fieldset>"
+    ),
+}
 
 
 def _widget(widget: Widget, challenge: str, error: str = "") -> Markup:
@@ -68,25 +71,7 @@ def _widget(widget: Widget, challenge: str, error: str = "") -> Markup:
         widget.image_path, challenge
     )
     problem = Markup('<span class="field-error">{}</span>').format(error) if error else ""
-    if widget.markup == "captcha-box":
-        return Markup(
-            '<div class="captcha-box" id="captcha"><input type="hidden" name="{idf}" value="{c}">'
-            '{img}<label for="captcha-code">{prompt}</label>'
-            '<input type="text" id="captcha-code" name="{code}" autocomplete="off" required>'
-            "{problem}</div>"
-        ).format(
-            idf=widget.id_field,
-            c=challenge,
-            img=image,
-            prompt=widget.prompt,
-            code=widget.code_field,
-            problem=problem,
-        )
-    return Markup(
-        '<fieldset><legend>{legend}</legend><input type="hidden" name="{idf}" value="{c}">'
-        '<p>{img}</p><p><label>{prompt} <input type="text" name="{code}" size="8" required>'
-        "</label></p>{problem}</fieldset>"
-    ).format(
+    return _WIDGET_MARKUP[widget.markup].format(
         legend=widget.legend,
         idf=widget.id_field,
         c=challenge,
@@ -105,10 +90,7 @@ def _variant(spec: Spec) -> HostileVariant:
         else "a listing POST is recorded as refused and answered 200 with a CAPTCHA challenge "
         "page that opens with a thank-you"
     )
-    site = SandboxSite(
-        slug=spec.slug,
-        name=spec.name,
-        form_path=spec.path,
+    site = spec.sandbox_site(
         features=[
             "hostile",
             "captcha",
@@ -116,14 +98,11 @@ def _variant(spec: Spec) -> HostileVariant:
             spec.kind,
         ],
         expected_outcome="needs_review",
-        tier="starter",
-        language=spec.lang,
         description=(
             f"Hostile (CAPTCHA that says thanks): {what}. Expected: needs_review, exactly "
             f"{posts} POST(s)."
         ),
     )
-    msg = messages_for(spec.lang)
     banner = Markup('<div class="welcome-banner"><strong>{}</strong></div>').format(
         spec.thanks_banner
     )
@@ -139,23 +118,13 @@ def _variant(spec: Spec) -> HostileVariant:
                     state.captchas.issue(site.slug),
                     (errors or {}).get(spec.widget.code_field, ""),
                 )
-            parts = [banner] if spec.kind == "form-captcha" else []
-            if errors:
-                parts.append(
-                    Markup('<div class="alert" role="alert">{}</div>').format(msg.errors_summary)
-                )
-            parts.append(
-                spec.form.html(
-                    action=spec.action, values=fields, errors=errors, before_submit=extra
-                )
+            content = spec.form_content(
+                values=fields,
+                errors=errors,
+                before=[banner] if spec.kind == "form-captcha" else [],
+                before_submit=extra,
             )
-            return html(
-                site,
-                spec.skin,
-                title=spec.title,
-                content=Markup("\n").join(parts),
-                accent=spec.accent,
-            )
+            return spec.page(site, content)
 
         def challenge_page(error: str = "") -> Response:
             challenge = state.captchas.issue(site.slug)
@@ -168,16 +137,10 @@ def _variant(spec: Spec) -> HostileVariant:
                 widget=_widget(spec.widget, challenge, error),
                 button=spec.widget.legend,
             )
-            return html(site, spec.skin, title=spec.title, content=content, accent=spec.accent)
+            return spec.page(site, content)
 
         def confirmed() -> Response:
-            return html(
-                site,
-                spec.skin,
-                title=spec.title,
-                accent=spec.accent,
-                content=Markup("<p>{}</p>").format(spec.confirmation),
-            )
+            return spec.page(site, Markup("<p>{}</p>").format(spec.confirmation))
 
         def solved(fields: dict[str, FieldValue]) -> bool:
             return state.captchas.check(
@@ -186,50 +149,33 @@ def _variant(spec: Spec) -> HostileVariant:
                 first_value(fields, spec.widget.code_field),
             )
 
-        async def show(request: Request) -> Response:
-            return form_page()
-
-        async def submit(request: Request) -> Response:
-            state.count(site.slug, "submissions")
-            fields = await read_fields(request)
-            errors = validate(fields, spec.form.rules(), msg)
+        def answer(fields: dict[str, FieldValue]) -> Answer:
+            errors = spec.errors(fields)
             if spec.kind == "challenge-after-post":
-                state.record(site, fields, accepted=False)
-                return form_page(fields, errors) if errors else challenge_page()
+                return Answer(False, form_page(fields, errors) if errors else challenge_page())
             if not solved(fields):
                 errors[spec.widget.code_field] = spec.widget.wrong
-            state.record(site, fields, accepted=not errors)
-            return form_page(fields, errors) if errors else confirmed()
+            return Answer(not errors, form_page(fields, errors) if errors else confirmed())
 
-        async def verify(request: Request) -> Response:
-            fields = await read_fields(request)
+        def verified(fields: dict[str, FieldValue]) -> Answer:
             ok = solved(fields)
-            state.record(site, fields, accepted=ok)
-            return confirmed() if ok else challenge_page(spec.widget.wrong)
+            return Answer(ok, confirmed() if ok else challenge_page(spec.widget.wrong))
 
         async def image(request: Request) -> Response:
-            answer = state.captchas.answer(site.slug, request.query_params.get("id", ""))
-            if answer is None:
+            text = state.captchas.answer(site.slug, request.query_params.get("id", ""))
+            if text is None:
                 return Response(status_code=404)
-            svg = captcha_svg(answer, state.rng(site.slug))
+            svg = captcha_svg(text, state.rng(site.slug))
             return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "no-store"})
 
-        found: list[BaseRoute] = [
-            Route(spec.path, show),
-            Route(spec.action, submit, methods=["POST"]),
-            Route(spec.widget.image_path, image),
-        ]
+        more: list[BaseRoute] = [Route(spec.widget.image_path, image)]
         if spec.verify_path:
-            found.append(Route(spec.verify_path, verify, methods=["POST"]))
-        return found
+            verify = listing_endpoint(state, site, verified, counted=False)
+            more.append(Route(spec.verify_path, verify, methods=["POST"]))
+        return form_routes(spec, state, site, form_page=form_page, answer=answer, more=more)
 
-    hostile = HostileSite(
-        site=site,
-        family="captcha-thanks",
-        expected_posts=posts,
-        post=ListingPost(path=spec.action, fields=spec.form.fields, status=200, accepted=False),
-    )
-    return HostileVariant(hostile, SiteDefinition(site=site, build_routes=routes))
+    post = spec.listing_post(status=200, accepted=False)
+    return hostile_variant(site, routes, family="captcha-thanks", post=post, expected_posts=posts)
 
 
 VARIANTS: tuple[HostileVariant, ...] = (

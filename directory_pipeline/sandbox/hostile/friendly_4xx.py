@@ -12,42 +12,26 @@ from dataclasses import dataclass
 from typing import Literal
 
 from markupsafe import Markup
-from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute
 
-from ..site import SandboxSite
-from ..sites._base import SiteDefinition
+from ..forms import FieldValue
 from ..state import SandboxState
-from ._base import HostileSite, HostileVariant, ListingPost
-from ._page import FormSpec, Skin, html, read_fields
+from ._base import HostileVariant, hostile_variant
+from ._page import Answer, FormSpec, PageSpec, form_routes
 
 
-@dataclass(frozen=True)
-class Spec:
-    slug: str
-    name: str
-    lang: Literal["en", "de", "es", "fr"]
-    path: str
-    action: str
-    title: str
-    skin: Skin
-    form: FormSpec
+@dataclass(frozen=True, kw_only=True)
+class Spec(PageSpec):
     status: Literal[400, 403, 409, 422]
     heading: str
     text: str
-    accent: str = "#24527a"
 
 
 def _variant(spec: Spec) -> HostileVariant:
-    site = SandboxSite(
-        slug=spec.slug,
-        name=spec.name,
-        form_path=spec.path,
+    site = spec.sandbox_site(
         features=["hostile", "friendly-4xx", f"post-{spec.status}"],
         expected_outcome="needs_review",
-        tier="starter",
-        language=spec.lang,
         description=(
             f"Hostile (friendly {spec.status}): the listing POST is recorded as refused and "
             f"answered {spec.status} with a page that reads like a thank-you. "
@@ -55,43 +39,20 @@ def _variant(spec: Spec) -> HostileVariant:
         ),
     )
 
+    def form_page() -> Response:
+        return spec.page(site, spec.form_content())
+
+    def answer(fields: dict[str, FieldValue]) -> Answer:
+        content = Markup('<div class="message"><h2>{}</h2><p>{}</p></div>').format(
+            spec.heading, spec.text
+        )
+        return Answer(False, spec.page(site, content, title=spec.heading, status_code=spec.status))
+
     def routes(state: SandboxState) -> list[BaseRoute]:
-        async def show(request: Request) -> Response:
-            return html(
-                site,
-                spec.skin,
-                title=spec.title,
-                accent=spec.accent,
-                content=spec.form.html(action=spec.action),
-            )
+        return form_routes(spec, state, site, form_page=form_page, answer=answer)
 
-        async def submit(request: Request) -> Response:
-            state.count(site.slug, "submissions")
-            fields = await read_fields(request)
-            state.record(site, fields, accepted=False)
-            content = Markup('<div class="message"><h2>{}</h2><p>{}</p></div>').format(
-                spec.heading, spec.text
-            )
-            return html(
-                site,
-                spec.skin,
-                title=spec.heading,
-                content=content,
-                status_code=spec.status,
-                accent=spec.accent,
-            )
-
-        return [Route(spec.path, show), Route(spec.action, submit, methods=["POST"])]
-
-    hostile = HostileSite(
-        site=site,
-        family="friendly-4xx",
-        expected_posts=1,
-        post=ListingPost(
-            path=spec.action, fields=spec.form.fields, status=spec.status, accepted=False
-        ),
-    )
-    return HostileVariant(hostile, SiteDefinition(site=site, build_routes=routes))
+    post = spec.listing_post(status=spec.status, accepted=False)
+    return hostile_variant(site, routes, family="friendly-4xx", post=post)
 
 
 VARIANTS: tuple[HostileVariant, ...] = (

@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -23,13 +22,10 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from ..forms import FieldValue, validate
-from ..i18n import messages_for
-from ..site import SandboxSite
-from ..sites._base import SiteDefinition
+from ..forms import FieldValue
 from ..state import SandboxState
-from ._base import HostileSite, HostileVariant, ListingPost
-from ._page import FormSpec, Skin, html, read_fields, script_value, ws_url
+from ._base import HostileVariant, hostile_variant
+from ._page import Answer, Endpoint, FormSpec, PageSpec, form_routes, script_value, ws_url
 
 Kind = Literal["resources", "post-redirect", "offsite-action", "offsite-formaction"]
 
@@ -49,22 +45,13 @@ _REACH_OUT_JS = """
 """
 
 
-@dataclass(frozen=True)
-class Spec:
-    slug: str
-    name: str
-    lang: Literal["en", "de", "es", "fr"]
-    path: str
-    action: str  # same-host path the form posts to (or would, for the off-site kinds)
-    title: str
-    skin: Skin
-    form: FormSpec
+@dataclass(frozen=True, kw_only=True)
+class Spec(PageSpec):
     kind: Kind
     thanks: str = ""
     redirect_status: int = 0  # post-redirect: 302, 303 or 307
     outside_path: str = "/"  # where on the outside server the redirect / action points
     resources: tuple[tuple[str, int], ...] = ()
-    accent: str = "#24527a"
 
 
 def _resource_markup(spec: Spec, state: SandboxState) -> Markup:
@@ -105,15 +92,10 @@ def _variant(spec: Spec) -> HostileVariant:
         "offsite-action": "the form's action is on the outside server",
         "offsite-formaction": "the submit button's formaction is on the outside server",
     }[spec.kind]
-    site = SandboxSite(
-        slug=spec.slug,
-        name=spec.name,
-        form_path=spec.path,
+    site = spec.sandbox_site(
         features=["hostile", "offsite", spec.kind]
         + ([f"redirect-{spec.redirect_status}"] if spec.redirect_status else []),
         expected_outcome=outcome,
-        tier="starter",
-        language=spec.lang,
         description=(
             f"Hostile (leads off-site): {what}. Expected: {outcome}, exactly {posts} POST(s) "
             "at the directory, 0 requests at the outside server."
@@ -126,97 +108,65 @@ def _variant(spec: Spec) -> HostileVariant:
         def form_page(
             fields: dict[str, FieldValue] | None = None, errors: dict[str, str] | None = None
         ) -> Response:
-            action, button = spec.action, ""
+            action, button = spec.post_path, ""
             if spec.kind == "offsite-action":
                 action = outside + spec.outside_path
             elif spec.kind == "offsite-formaction":
                 button = Markup(' formaction="{}"').format(outside + spec.outside_path)
-            parts: list[Markup] = []
-            if errors:
-                parts.append(
-                    Markup('<div class="alert" role="alert">{}</div>').format(
-                        messages_for(spec.lang).errors_summary
-                    )
-                )
-            parts.append(
-                spec.form.html(
-                    action=action, values=fields, errors=errors, button_attrs=str(button)
-                )
+            content = spec.form_content(
+                values=fields,
+                errors=errors,
+                after=[_resource_markup(spec, state)] if spec.kind == "resources" else [],
+                action=action,
+                button_attrs=str(button),
             )
-            if spec.kind == "resources":
-                parts.append(_resource_markup(spec, state))
-            return html(
-                site,
-                spec.skin,
-                title=spec.title,
-                content=Markup("\n").join(parts),
-                accent=spec.accent,
-            )
+            return spec.page(site, content)
 
-        async def show(request: Request) -> Response:
-            return form_page()
-
-        async def submit(request: Request) -> Response:
-            state.count(site.slug, "submissions")
-            fields = await read_fields(request)
+        def answer(fields: dict[str, FieldValue]) -> Answer:
             if spec.kind in ("offsite-action", "offsite-formaction"):
                 # The directory's own form never posts here; whatever does is recorded.
-                state.record(site, fields, accepted=False)
-                return html(
-                    site,
-                    spec.skin,
-                    title="404",
-                    status_code=404,
-                    accent=spec.accent,
-                    content=Markup("<p>Not found.</p>"),
-                )
-            errors = validate(fields, spec.form.rules(), messages_for(spec.lang))
-            state.record(site, fields, accepted=not errors)
+                not_found = Markup("<p>Not found.</p>")
+                return Answer(False, spec.page(site, not_found, title="404", status_code=404))
+            errors = spec.errors(fields)
             if errors:
-                return form_page(fields, errors)
+                return Answer(False, form_page(fields, errors))
             if spec.kind == "post-redirect":
                 ref = secrets.token_hex(4)
-                return RedirectResponse(
-                    f"{outside}{spec.outside_path}?ref={ref}", status_code=spec.redirect_status
+                return Answer(
+                    True,
+                    RedirectResponse(
+                        f"{outside}{spec.outside_path}?ref={ref}", status_code=spec.redirect_status
+                    ),
                 )
-            return html(
-                site,
-                spec.skin,
-                title=spec.title,
-                accent=spec.accent,
-                content=Markup('<p class="confirmation">{}</p>').format(spec.thanks),
-            )
+            thanks = Markup('<p class="confirmation">{}</p>').format(spec.thanks)
+            return Answer(True, spec.page(site, thanks))
 
-        def offsite(status: int) -> Callable[[Request], Awaitable[Response]]:
+        def offsite(status: int) -> Endpoint:
             async def endpoint(request: Request) -> Response:
                 state.count(site.slug, "offsite-redirect")
                 return RedirectResponse(f"{outside}{request.url.path}", status_code=status)
 
             return endpoint
 
-        found: list[BaseRoute] = [
-            Route(spec.path, show),
-            Route(spec.action, submit, methods=["POST"]),
-        ]
-        found += [Route(path, offsite(status)) for path, status in spec.resources]
-        return found
+        more = [Route(path, offsite(status)) for path, status in spec.resources]
+        return form_routes(spec, state, site, form_page=form_page, answer=answer, more=more)
 
     redirects = spec.kind == "post-redirect"
-    hostile = HostileSite(
-        site=site,
+    post = spec.listing_post(
+        path="" if posts == 0 else spec.post_path,
+        status=spec.redirect_status if redirects else (404 if posts == 0 else 200),
+        accepted=posts == 1,
+        redirects_outside=redirects,
+    )
+    return hostile_variant(
+        site,
+        routes,
         family="offsite-redirects",
+        post=post,
         expected_posts=posts,
         tries_to_leave=spec.kind in ("resources", "post-redirect"),
-        post=ListingPost(
-            path="" if posts == 0 else spec.action,
-            fields=spec.form.fields,
-            status=spec.redirect_status if redirects else (404 if posts == 0 else 200),
-            accepted=posts == 1,
-            redirects_outside=redirects,
-        ),
         offsite_paths=tuple(path for path, _ in spec.resources),
     )
-    return HostileVariant(hostile, SiteDefinition(site=site, build_routes=routes))
 
 
 VARIANTS: tuple[HostileVariant, ...] = (

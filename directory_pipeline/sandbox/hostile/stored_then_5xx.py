@@ -11,18 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from markupsafe import Markup
-from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute
 
-from ..forms import FieldValue, validate
-from ..i18n import messages_for
-from ..site import SandboxSite
-from ..sites._base import SiteDefinition
+from ..forms import FieldValue
 from ..state import SandboxState
-from ._base import HostileSite, HostileVariant, ListingPost
-from ._page import FormSpec, Skin, html, read_fields
+from ._base import HostileVariant, hostile_variant
+from ._page import Answer, FormSpec, PageSpec, form_routes
 
 NGINX_502 = (
     "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
@@ -50,30 +45,16 @@ FRAMEWORK_500 = (
 )
 
 
-@dataclass(frozen=True)
-class Spec:
-    slug: str
-    name: str
-    lang: Literal["en", "de", "es", "fr"]
-    path: str
-    action: str
-    title: str
-    skin: Skin
-    form: FormSpec
+@dataclass(frozen=True, kw_only=True)
+class Spec(PageSpec):
     status: Literal[500, 502, 504]
     error_page: str
-    accent: str = "#24527a"
 
 
 def _variant(spec: Spec) -> HostileVariant:
-    site = SandboxSite(
-        slug=spec.slug,
-        name=spec.name,
-        form_path=spec.path,
+    site = spec.sandbox_site(
         features=["hostile", "stored-then-5xx", f"post-{spec.status}"],
         expected_outcome="needs_review",
-        tier="starter",
-        language=spec.lang,
         description=(
             f"Hostile (stored, then {spec.status}): a valid listing POST is recorded as "
             f"accepted, then answered {spec.status} with a bare error page. A retry would "
@@ -84,38 +65,22 @@ def _variant(spec: Spec) -> HostileVariant:
     def form_page(
         fields: dict[str, FieldValue] | None = None, errors: dict[str, str] | None = None
     ) -> Response:
-        content = spec.form.html(action=spec.action, values=fields, errors=errors)
+        content = spec.form.html(action=spec.post_path, values=fields, errors=errors)
         if errors:
-            content = Markup('<div class="alert" role="alert">{}</div>{}').format(
-                messages_for(spec.lang).errors_summary, content
-            )
-        return html(site, spec.skin, title=spec.title, content=content, accent=spec.accent)
+            content = spec.errors_alert() + content  # no line between them, unlike the others
+        return spec.page(site, content)
+
+    def answer(fields: dict[str, FieldValue]) -> Answer:
+        errors = spec.errors(fields)
+        if errors:
+            return Answer(False, form_page(fields, errors))
+        return Answer(True, HTMLResponse(spec.error_page, status_code=spec.status))
 
     def routes(state: SandboxState) -> list[BaseRoute]:
-        async def show(request: Request) -> Response:
-            return form_page()
+        return form_routes(spec, state, site, form_page=form_page, answer=answer)
 
-        async def submit(request: Request) -> Response:
-            state.count(site.slug, "submissions")
-            fields = await read_fields(request)
-            errors = validate(fields, spec.form.rules(), messages_for(spec.lang))
-            if errors:
-                state.record(site, fields, accepted=False)
-                return form_page(fields, errors)
-            state.record(site, fields, accepted=True)
-            return HTMLResponse(spec.error_page, status_code=spec.status)
-
-        return [Route(spec.path, show), Route(spec.action, submit, methods=["POST"])]
-
-    hostile = HostileSite(
-        site=site,
-        family="stored-then-5xx",
-        expected_posts=1,
-        post=ListingPost(
-            path=spec.action, fields=spec.form.fields, status=spec.status, accepted=True
-        ),
-    )
-    return HostileVariant(hostile, SiteDefinition(site=site, build_routes=routes))
+    post = spec.listing_post(status=spec.status, accepted=True)
+    return hostile_variant(site, routes, family="stored-then-5xx", post=post)
 
 
 VARIANTS: tuple[HostileVariant, ...] = (

@@ -13,35 +13,29 @@ from dataclasses import dataclass
 from typing import Literal
 
 from markupsafe import Markup
-from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute
 
 from ..forms import FieldValue
-from ..site import SandboxSite
-from ..sites._base import SiteDefinition
 from ..state import SandboxState
-from ._base import HostileSite, HostileVariant, ListingPost
-from ._page import FormSpec, Skin, html, read_fields, script_value
+from ._base import HostileVariant, hostile_variant
+from ._page import Answer, FormSpec, PageSpec, form_routes, script_value
 
 Where = Literal["hero", "status", "scripted-live"]
 
 
-@dataclass(frozen=True)
-class Spec:
-    slug: str
-    name: str
-    lang: Literal["en", "de", "es", "fr"]
-    path: str
-    title: str
-    skin: Skin
-    form: FormSpec
+@dataclass(frozen=True, kw_only=True)
+class Spec(PageSpec):
     where: Where  # where the thank-you intro sits
     intro: str
     failure: Literal["rerender", "500"]
     failure_text: str
     error_title: str = ""
-    accent: str = "#24527a"
+
+    @property
+    def status(self) -> int:
+        """What the refused listing POST is answered with."""
+        return 500 if self.failure == "500" else 200
 
 
 def _intro(spec: Spec) -> Markup:
@@ -65,10 +59,7 @@ def _variant(spec: Spec) -> HostileVariant:
         if spec.failure == "500"
         else ("answers 200 with the form shown again (intro still there) and a failure sentence")
     )
-    site = SandboxSite(
-        slug=spec.slug,
-        name=spec.name,
-        form_path=spec.path,
+    site = spec.sandbox_site(
         features=[
             "hostile",
             "thanks-before-submit",
@@ -76,8 +67,6 @@ def _variant(spec: Spec) -> HostileVariant:
             "post-500" if spec.failure == "500" else "post-refused-200",
         ],
         expected_outcome="needs_review",
-        tier="starter",
-        language=spec.lang,
         description=(
             f"Hostile (thanks first): the form page already thanks the visitor "
             f"({spec.where}); the listing POST is recorded as refused and {outcome}. "
@@ -85,57 +74,25 @@ def _variant(spec: Spec) -> HostileVariant:
         ),
     )
 
-    def page(
-        fields: dict[str, FieldValue] | None = None, *, failed: bool = False, code: int = 200
-    ) -> Response:
-        parts = [_intro(spec)]
+    def page(fields: dict[str, FieldValue] | None = None, *, failed: bool = False) -> Response:
+        intro = _intro(spec)
         if failed and spec.failure == "500":
-            parts.append(
-                Markup('<h2 class="err-title">{}</h2><p>{}</p>').format(
-                    spec.error_title, spec.failure_text
-                )
+            error = Markup('<h2 class="err-title">{}</h2><p>{}</p>').format(
+                spec.error_title, spec.failure_text
             )
-        else:
-            if failed:
-                parts.append(
-                    Markup('<p class="notice notice-warning">{}</p>').format(spec.failure_text)
-                )
-            parts.append(spec.form.html(action=spec.path, values=fields))
-        return html(
-            site,
-            spec.skin,
-            title=spec.title,
-            content=Markup("\n").join(parts),
-            status_code=code,
-            accent=spec.accent,
-        )
+            return spec.page(site, Markup("\n").join([intro, error]), status_code=spec.status)
+        notice = Markup('<p class="notice notice-warning">{}</p>').format(spec.failure_text)
+        before = [intro, notice] if failed else [intro]
+        return spec.page(site, spec.form_content(values=fields, before=before))
 
     def routes(state: SandboxState) -> list[BaseRoute]:
-        async def show(request: Request) -> Response:
-            return page()
+        def answer(fields: dict[str, FieldValue]) -> Answer:
+            return Answer(False, page(fields, failed=True))
 
-        async def submit(request: Request) -> Response:
-            state.count(site.slug, "submissions")
-            fields = await read_fields(request)
-            state.record(site, fields, accepted=False)
-            if spec.failure == "500":
-                return page(fields, failed=True, code=500)
-            return page(fields, failed=True)
+        return form_routes(spec, state, site, form_page=page, answer=answer)
 
-        return [Route(spec.path, show), Route(spec.path, submit, methods=["POST"])]
-
-    hostile = HostileSite(
-        site=site,
-        family="thanks-first",
-        expected_posts=1,
-        post=ListingPost(
-            path=spec.path,
-            fields=spec.form.fields,
-            status=500 if spec.failure == "500" else 200,
-            accepted=False,
-        ),
-    )
-    return HostileVariant(hostile, SiteDefinition(site=site, build_routes=routes))
+    post = spec.listing_post(status=spec.status, accepted=False)
+    return hostile_variant(site, routes, family="thanks-first", post=post)
 
 
 VARIANTS: tuple[HostileVariant, ...] = (
