@@ -224,11 +224,7 @@ def test_a_crashed_browser_is_relaunched(sandbox_server: SandboxServer, tmp_path
         with SubmissionEngine(LocalEvidenceStore(tmp_path / "e")) as engine:
             first = engine.submit(_directory(sandbox_server), PROFILE)
             tag = engine.session.tag
-            mine = [
-                p
-                for p in psutil.Process().children(recursive=True)
-                if _has_in_cmdline(p, tag)
-            ]
+            mine = [p for p in psutil.Process().children(recursive=True) if _has_in_cmdline(p, tag)]
             engine.session.kill_browser()
             psutil.wait_procs(mine, timeout=5)  # killed processes may linger as zombies
             gone = [p for p in mine if not p.is_running() or p.status() == psutil.STATUS_ZOMBIE]
