@@ -9,13 +9,14 @@ from directory_pipeline.defs.analytics import (
 )
 from directory_pipeline.defs.catalog import directory_catalog
 from directory_pipeline.defs.checks import job_results_in_sync
+from directory_pipeline.defs.job_lifecycle import (
+    cancelled_job_run_sensor,
+    failed_job_run_sensor,
+    stalled_jobs_sensor,
+)
 from directory_pipeline.defs.resources import build_resources
 from directory_pipeline.defs.retention import partition_retention_job, partition_retention_schedule
-from directory_pipeline.defs.sensors import (
-    failed_job_run_sensor,
-    pending_jobs_sensor,
-    sqs_job_sensor,
-)
+from directory_pipeline.defs.sensors import pending_jobs_sensor, sqs_job_sensor
 from directory_pipeline.defs.submissions import listing_submission, paid_job, submission_job
 
 defs = dg.Definitions(
@@ -29,7 +30,13 @@ defs = dg.Definitions(
     ],
     asset_checks=[job_results_in_sync],
     jobs=[submission_job, partition_retention_job],
-    sensors=[sqs_job_sensor, pending_jobs_sensor, failed_job_run_sensor],
+    sensors=[
+        sqs_job_sensor,
+        pending_jobs_sensor,
+        stalled_jobs_sensor,
+        failed_job_run_sensor,
+        cancelled_job_run_sensor,
+    ],
     schedules=[partition_retention_schedule],
     resources=build_resources(),
 )

@@ -25,7 +25,7 @@ from directory_pipeline.browser.attempt import AttemptDriver, AttemptHooks, Atte
 from directory_pipeline.browser.evidence import EvidenceStore, store_evidence
 from directory_pipeline.browser.judge import Judgement, Reason, RetryDecision, judge
 from directory_pipeline.browser.session import BrowserSession
-from directory_pipeline.browser.throttle import DirectoryThrottle
+from directory_pipeline.browser.throttle import DirectoryThrottle, Throttle
 from directory_pipeline.domain import (
     BusinessProfile,
     DirectoryEntry,
@@ -60,6 +60,7 @@ class SubmissionResult(BaseModel):
     blocked_requests: list[str] = []
     submit_request: str | None = None
     reused: bool = False
+    busy: bool = False  # another worker holds this (job, directory): nothing was done here
     preview_jpeg_b64: str | None = None  # a small view of the last page, for the UI
 
 
@@ -74,13 +75,13 @@ class SubmissionEngine:
         journal: AttemptJournal | None = None,
         cache: PlanCache | None = None,
         classifier: FieldClassifier | None = None,
-        throttle: DirectoryThrottle | None = None,
+        throttle: Throttle | None = None,
         hooks: AttemptHooks | None = None,
     ) -> None:
         self.evidence = evidence
         self.config = config or EngineConfig()
         self.journal = journal
-        self.throttle = throttle or DirectoryThrottle()
+        self.throttle: Throttle = throttle or DirectoryThrottle()
         self.driver = AttemptDriver(
             cache=cache,
             classifier=classifier,
@@ -110,12 +111,18 @@ class SubmissionEngine:
             return self._policy_skip(directory, "directory is disabled in the catalog")
         if directory.requires_payment:
             return self._policy_skip(directory, "directory only takes paid listings")
-        if self.journal is not None and job_id is not None and not force:
-            earlier = self._settled_earlier(job_id, directory)
-            if earlier is not None:
-                return earlier
-        with self.throttle.slot(directory):
-            return self._submit_with_retries(directory, profile, job_id, force)
+        if self.journal is None or job_id is None:
+            with self.throttle.slot(directory):
+                return self._submit_with_retries(directory, profile, job_id, force)
+        with self.journal.claim(job_id, directory.slug) as claimed:
+            if not claimed:
+                return self._busy(directory)
+            if not force:
+                earlier = self._settled_earlier(job_id, directory)
+                if earlier is not None:
+                    return earlier
+            with self.throttle.slot(directory):
+                return self._submit_with_retries(directory, profile, job_id, force)
 
     # -- policy and journal ------------------------------------------------------------
     def _policy_skip(self, directory: DirectoryEntry, reason: str) -> SubmissionResult:
@@ -126,6 +133,18 @@ class SubmissionEngine:
                 reason=reason,
                 attempts=0,
             )
+        )
+
+    def _busy(self, directory: DirectoryEntry) -> SubmissionResult:
+        return SubmissionResult(
+            busy=True,
+            outcome=SubmissionOutcome(
+                status=SubmissionStatus.NEEDS_REVIEW,
+                directory_slug=directory.slug,
+                reason="another worker is submitting this directory for this job right now; "
+                "its outcome is the one recorded",
+                attempts=0,
+            ),
         )
 
     def _settled_earlier(

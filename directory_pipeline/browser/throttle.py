@@ -1,14 +1,21 @@
 """Politeness per directory: at most N submissions at once, and a minimum interval between
-the starts of two submissions to the same directory (within this process)."""
+the starts of two submissions to the same directory. `DirectoryThrottle` holds within one
+process (for `submit-one` and tests); jobs use `store.directory_pace.PostgresDirectoryThrottle`,
+which holds across every run and process."""
 
 from __future__ import annotations
 
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
+from typing import Protocol
 
 from directory_pipeline.domain import DirectoryEntry
+
+
+class Throttle(Protocol):
+    def slot(self, directory: DirectoryEntry) -> AbstractContextManager[None]: ...
 
 
 class DirectoryThrottle:

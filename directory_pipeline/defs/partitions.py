@@ -13,3 +13,7 @@ submissions_partitions = dg.MultiPartitionsDefinition(
 
 def submission_key(job_id: str, directory_slug: str) -> dg.MultiPartitionKey:
     return dg.MultiPartitionKey({"job": job_id, "directory": directory_slug})
+
+
+JOB_TAG = "directory_pipeline/job_id"
+"""Run tag naming the job a run works on; set by the sensors, absent on staff-launched runs."""

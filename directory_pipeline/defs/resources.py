@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any
 import dagster as dg
 from pydantic import Field
 
-from directory_pipeline.browser.throttle import DirectoryThrottle
 from directory_pipeline.queue import JobQueue
 from directory_pipeline.queue.sqs import sqs_client
 from directory_pipeline.store.database import Connection, connect
+from directory_pipeline.store.directory_pace import PostgresDirectoryThrottle
 from directory_pipeline.store.jobs import JobStore
 
 if TYPE_CHECKING:
@@ -136,7 +136,7 @@ class SubmissionEngineResource(dg.ConfigurableResource):
                 storage_dir=self.crewai_storage_dir,
                 timeout_s=self.llm_timeout_s,
             )
-        throttle = DirectoryThrottle()
+        throttle = PostgresDirectoryThrottle(database_url)
 
         def make() -> SubmissionEngine:
             return SubmissionEngine(

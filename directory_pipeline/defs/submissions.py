@@ -8,6 +8,7 @@ import dagster as dg
 from directory_pipeline.catalog.active import active_catalog
 from directory_pipeline.defs.partitions import (
     DIRECTORIES,
+    JOB_TAG,
     jobs_partitions,
     submission_key,
     submissions_partitions,
@@ -29,6 +30,7 @@ from directory_pipeline.orchestration.run_job import (
 )
 from directory_pipeline.settings import load_settings
 from directory_pipeline.store import results
+from directory_pipeline.store.claims import ClaimKind, advisory_claim
 
 
 def _catalog():
@@ -93,6 +95,22 @@ def paid_job(
 ) -> dg.MaterializeResult:
     job_id = uuid.UUID(context.partition_key)
     dsn = supabase.database_url
+    with advisory_claim(dsn, ClaimKind.JOB_RUN, str(job_id)) as claimed:
+        if not claimed:
+            context.log.warning(f"job {job_id}: another run is working on it; nothing done")
+            return dg.MaterializeResult(
+                metadata={"skipped": dg.MetadataValue.text("another run of this job is active")}
+            )
+        return _run_job(context, dsn, job_id, engine, analytics)
+
+
+def _run_job(
+    context: dg.AssetExecutionContext,
+    dsn: str,
+    job_id: uuid.UUID,
+    engine: SubmissionEngineResource,
+    analytics: AnalyticsResource,
+) -> dg.MaterializeResult:
     try:
         plan = plan_job(dsn, _catalog(), job_id)
     except JobNotRunnable as exc:
@@ -100,14 +118,32 @@ def paid_job(
         raise dg.Failure(description=str(exc)) from exc
     slugs = [d.slug for d in plan.directories]
     context.instance.add_dynamic_partitions(DIRECTORIES, slugs)
-    results.mark_started(dsn, job_id, len(slugs))
+    staff_rerun = JOB_TAG not in context.run.tags  # launched from the UI, not by a sensor
+    if not results.mark_started(dsn, job_id, len(slugs), staff_rerun=staff_rerun):
+        context.log.info(f"job {job_id} is {plan.job.status.value}: only a staff re-run reopens it")
+        return dg.MaterializeResult(
+            metadata={"job_status": dg.MetadataValue.text(plan.job.status.value)}
+        )
     context.log.info(f"job {job_id}: {len(slugs)} directories: {', '.join(slugs)}")
     statuses: list[SubmissionStatus] = []
+    unrecorded: list[str] = []
     for done in submit_all(plan, engine.engine_factory(dsn), max_parallel=engine.max_parallel):
-        record(dsn, analytics.path, plan, done)
+        if done.result.busy:
+            context.log.warning(f"{done.directory.slug}: another worker holds it; not recorded")
+            continue
+        try:
+            record(dsn, analytics.path, plan, done)
+        except Exception as exc:  # the others still go on; the stalled-job sweep resumes it
+            unrecorded.append(done.directory.slug)
+            context.log.error(f"{done.directory.slug}: outcome not recorded: {exc!r}")
         statuses.append(done.result.outcome.status)
         context.log_event(_materialization(plan, done))
         context.log.info(f"{done.directory.slug}: {done.result.outcome.status.value}")
+    if unrecorded:
+        raise dg.Failure(
+            description=f"outcomes not recorded for {', '.join(unrecorded)}; the job stays "
+            "in progress and is resumed (the journal keeps what was submitted)"
+        )
     status = settle(dsn, job_id, statuses)
     counts = {s.value: statuses.count(s) for s in SubmissionStatus if s in statuses}
     return dg.MaterializeResult(
@@ -162,6 +198,8 @@ def listing_submission(
         raise dg.Failure(description=f"{dims['directory']} is not one of this job's directories")
     force = {dims["directory"]} if config.force else set()
     [done] = list(submit_all(plan, engine.engine_factory(dsn), max_parallel=1, force=force))
+    if done.result.busy:
+        raise dg.Failure(description=done.result.outcome.reason or "directory busy")
     record(dsn, analytics.path, plan, done)
     return dg.MaterializeResult(metadata=submission_metadata(done))
 

@@ -27,6 +27,10 @@ def describe_validation_error(exc: ValidationError, prefix: str = "") -> list[st
             lines.append(f"{where}: required field is missing")
             continue
         given = error.get("input")
+        if error["type"] == "too_long" and isinstance(given, str):
+            # A string constrained inside Annotated[...] is reported as a collection of items.
+            limit = (error.get("ctx") or {}).get("max_length")
+            message = f"String should have at most {limit} characters, not {len(given)}"
         shown = repr(given) if isinstance(given, str | int | float) else None
         if shown is not None and len(shown) > 80:
             shown = shown[:77] + "...'"

@@ -1,4 +1,10 @@
-"""Lifecycle of a row in the `jobs` table (DESIGN §4)."""
+"""Lifecycle of a row in the `jobs` table (DESIGN §4, §5): forward only.
+
+`pending → in_progress → completed | partially_completed | failed`. A finished job is never
+reopened, except by an explicit staff re-run; nothing else (no sensor, no retry) moves a
+finished status. Every transition the project writes is checked here, and the SQL that
+writes it is conditioned on the same table (`store/results.py`).
+"""
 
 from __future__ import annotations
 
@@ -14,4 +20,25 @@ class JobStatus(StrEnum):
 
     @property
     def is_final(self) -> bool:
-        return self in {JobStatus.COMPLETED, JobStatus.PARTIALLY_COMPLETED, JobStatus.FAILED}
+        return self in FINAL_STATUSES
+
+
+FINAL_STATUSES = frozenset({JobStatus.COMPLETED, JobStatus.PARTIALLY_COMPLETED, JobStatus.FAILED})
+
+_FORWARD: dict[JobStatus, frozenset[JobStatus]] = {
+    JobStatus.PENDING: frozenset({JobStatus.IN_PROGRESS, JobStatus.FAILED}),
+    JobStatus.IN_PROGRESS: FINAL_STATUSES | {JobStatus.IN_PROGRESS},
+}
+
+
+def may_move(current: JobStatus, target: JobStatus, *, staff_rerun: bool = False) -> bool:
+    """Whether a job may go from `current` to `target`. Only a staff re-run reopens a
+    finished job (to `in_progress`)."""
+    if current.is_final:
+        return staff_rerun and target is JobStatus.IN_PROGRESS
+    return target in _FORWARD[current]
+
+
+def statuses_that_may_move_to(target: JobStatus, *, staff_rerun: bool = False) -> list[str]:
+    """The `status` values an UPDATE to `target` may start from (for its WHERE clause)."""
+    return [s.value for s in JobStatus if may_move(s, target, staff_rerun=staff_rerun)]

@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import psycopg
+
 from directory_pipeline.analytics.outcomes import write_outcome
 from directory_pipeline.browser.engine import SubmissionEngine, SubmissionResult
 from directory_pipeline.domain import (
@@ -59,6 +61,23 @@ def plan_job(dsn: str, catalog: Catalog, job_id: uuid.UUID) -> JobPlan:
     return JobPlan(job=job, profile=profile, directories=directories)
 
 
+def _engine_failure(
+    engine: SubmissionEngine, plan: JobPlan, directory: DirectoryEntry, exc: Exception
+) -> SubmissionOutcome:
+    """The engine's own bug. Before the click nothing exists at the directory (`failed`);
+    after it the directory may have the listing (`needs_review`, the intent settled)."""
+    journal = engine.journal
+    if journal is not None:
+        history = journal.history(plan.job.id, directory.slug)
+        if history and history[-1].result_at is None:
+            return journal.settle_interrupted(history[-1])
+    return SubmissionOutcome(
+        status=SubmissionStatus.FAILED,
+        directory_slug=directory.slug,
+        reason=f"engine error before the submit click: {exc!r}"[:500],
+    )
+
+
 def submit_all(
     plan: JobPlan,
     engine_factory: Callable[[], SubmissionEngine],
@@ -69,17 +88,19 @@ def submit_all(
     """Submit to every directory; yields each result as it lands (in the caller's thread).
 
     Each worker thread owns one engine (one Chromium): Playwright's sync API belongs to the
-    thread that started it.
+    thread that started it. When the caller stops early, workers finish the directory in
+    hand, take no new one, and are joined before this returns.
     """
     todo: queue.Queue[DirectoryEntry] = queue.Queue()
     for directory in plan.directories:
         todo.put(directory)
     done: queue.Queue[DirectoryDone | BaseException] = queue.Queue()
+    stop = threading.Event()
 
     def worker() -> None:
         try:
             with engine_factory() as engine:
-                while True:
+                while not stop.is_set():
                     try:
                         directory = todo.get_nowait()
                     except queue.Empty:
@@ -94,11 +115,7 @@ def submit_all(
                         )
                     except Exception as exc:  # the engine's own bug: record, keep going
                         result = SubmissionResult(
-                            outcome=SubmissionOutcome(
-                                status=SubmissionStatus.FAILED,
-                                directory_slug=directory.slug,
-                                reason=f"engine error: {exc!r}"[:500],
-                            )
+                            outcome=_engine_failure(engine, plan, directory, exc)
                         )
                     done.put(DirectoryDone(directory, result, time.perf_counter() - started))
         except BaseException as exc:  # e.g. Chromium would not launch
@@ -110,20 +127,39 @@ def submit_all(
     ]
     for thread in workers:
         thread.start()
-    for _ in plan.directories:
-        item = done.get()
-        if isinstance(item, BaseException):
-            raise item
-        yield item
-    for thread in workers:
-        thread.join()
+    try:
+        for _ in plan.directories:
+            item = done.get()
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        for thread in workers:
+            thread.join()
 
 
-def record(dsn: str, analytics_root: Path, plan: JobPlan, done: DirectoryDone) -> None:
-    """Supabase row, progress counter and analyst table for one directory's outcome."""
+def record(
+    dsn: str,
+    analytics_root: Path,
+    plan: JobPlan,
+    done: DirectoryDone,
+    *,
+    tries: int = 4,
+    backoff_s: float = 1.0,
+) -> None:
+    """Supabase row, progress counter and analyst table for one directory's outcome; a
+    database blip is retried with backoff before the error is raised."""
     outcome = done.result.outcome
-    results.upsert_result(dsn, plan.job.id, outcome)
-    results.record_progress(dsn, plan.job.id)
+    for attempt in range(tries):
+        try:
+            results.upsert_result(dsn, plan.job.id, outcome)
+            results.record_progress(dsn, plan.job.id)
+            break
+        except psycopg.OperationalError:
+            if attempt == tries - 1:
+                raise
+            time.sleep(backoff_s * 2**attempt)
     write_outcome(
         analytics_root,
         plan.job.id,
@@ -136,6 +172,7 @@ def record(dsn: str, analytics_root: Path, plan: JobPlan, done: DirectoryDone) -
 
 
 def settle(dsn: str, job_id: uuid.UUID, statuses: list[SubmissionStatus]) -> JobStatus:
+    """The job's final status from its directories' outcomes (forward only)."""
     status = results.final_status(statuses)
     results.mark_finished(dsn, job_id, status)
     return status

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from pydantic import BaseModel
 
 from directory_pipeline.domain import Evidence, SubmissionOutcome, SubmissionStatus
+from directory_pipeline.store.claims import ClaimKind, advisory_claim
 from directory_pipeline.store.database import connect
 
 
@@ -39,6 +42,18 @@ class AttemptJournal:
 
     def __init__(self, dsn: str) -> None:
         self.dsn = dsn
+
+    @contextmanager
+    def claim(self, job_id: uuid.UUID, directory_slug: str) -> Iterator[bool]:
+        """Claim the (job, directory) for this worker across every process: yields False
+        when another worker holds it (it is submitting right now)."""
+        with advisory_claim(self.dsn, ClaimKind.SUBMISSION, f"{job_id}/{directory_slug}") as got:
+            yield got
+
+    def has_open_intent(self, job_id: uuid.UUID, directory_slug: str) -> bool:
+        """Whether an attempt clicked submit and has no result recorded."""
+        history = self.history(job_id, directory_slug)
+        return bool(history) and history[-1].result_at is None
 
     def history(self, job_id: uuid.UUID, directory_slug: str) -> list[Attempt]:
         with connect(self.dsn) as conn:

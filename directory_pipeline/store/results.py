@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from directory_pipeline.domain import JobStatus, SubmissionOutcome, SubmissionStatus
+from directory_pipeline.domain.job import statuses_that_may_move_to
 from directory_pipeline.store.database import connect
 
 
@@ -37,14 +38,20 @@ def upsert_result(dsn: str, job_id: uuid.UUID, outcome: SubmissionOutcome) -> No
         )
 
 
-def mark_started(dsn: str, job_id: uuid.UUID, directories_total: int) -> None:
+def mark_started(
+    dsn: str, job_id: uuid.UUID, directories_total: int, *, staff_rerun: bool = False
+) -> bool:
+    """pending → in_progress (a finished job only for a staff re-run); False if the job's
+    status forbids it."""
+    allowed = statuses_that_may_move_to(JobStatus.IN_PROGRESS, staff_rerun=staff_rerun)
     with connect(dsn) as conn:
-        conn.execute(
+        row = conn.execute(
             """update jobs set status = 'in_progress', started_at = coalesce(started_at, now()),
-                   directories_total = %s, error = null
-               where id = %s""",
-            (directories_total, job_id),
-        )
+                   completed_at = null, directories_total = %s, error = null
+               where id = %s and status = any(%s) returning id""",
+            (directories_total, job_id, allowed),
+        ).fetchone()
+    return row is not None
 
 
 def record_progress(dsn: str, job_id: uuid.UUID) -> int:
@@ -72,12 +79,26 @@ def final_status(statuses: list[SubmissionStatus]) -> JobStatus:
     return JobStatus.PARTIALLY_COMPLETED
 
 
-def mark_finished(dsn: str, job_id: uuid.UUID, status: JobStatus, error: str | None = None) -> None:
+def mark_finished(dsn: str, job_id: uuid.UUID, status: JobStatus, error: str | None = None) -> bool:
+    """Move a job to a final status, only from a status that may move there (never over
+    another final status); False when the job was already finished."""
+    allowed = statuses_that_may_move_to(status)
     with connect(dsn) as conn:
-        conn.execute(
-            """update jobs set status = %s, completed_at = now(), error = %s where id = %s""",
-            (status.value, error, job_id),
-        )
+        row = conn.execute(
+            """update jobs set status = %s, completed_at = now(), error = %s
+               where id = %s and status = any(%s) returning id""",
+            (status.value, error, job_id, allowed),
+        ).fetchone()
+    return row is not None
+
+
+def result_statuses(dsn: str, job_id: uuid.UUID) -> dict[str, SubmissionStatus]:
+    """The recorded outcome of each directory of a job."""
+    with connect(dsn) as conn:
+        rows = conn.execute(
+            "select directory_slug, status from job_results where job_id = %s", (job_id,)
+        ).fetchall()
+    return {r["directory_slug"]: SubmissionStatus(r["status"]) for r in rows}
 
 
 def pending_jobs_older_than(dsn: str, minutes: float) -> list[uuid.UUID]:
@@ -85,6 +106,40 @@ def pending_jobs_older_than(dsn: str, minutes: float) -> list[uuid.UUID]:
         rows = conn.execute(
             """select id from jobs where status = 'pending'
                and created_at < now() - make_interval(secs => %s) order by created_at""",
+            (minutes * 60,),
+        ).fetchall()
+    return [r["id"] for r in rows]
+
+
+def settle_after_run_ended(dsn: str, job_id: uuid.UUID, why: str) -> JobStatus | None:
+    """A run of the job ended without settling it (failed, cancelled, died). If every
+    directory has an outcome, the job gets the status they add up to; otherwise it is
+    `failed` with `why`, keeping whatever was recorded. Forward only: a finished job is left
+    alone (None)."""
+    with connect(dsn) as conn:
+        row = conn.execute(
+            "select status, directories_total from jobs where id = %s", (job_id,)
+        ).fetchone()
+    if row is None or JobStatus(row["status"]).is_final:
+        return None
+    recorded = list(result_statuses(dsn, job_id).values())
+    total = int(row["directories_total"] or 0)
+    if total and len(recorded) >= total:
+        status, error = final_status(recorded), None
+    else:
+        status, error = JobStatus.FAILED, f"{why} ({len(recorded)} of {total} directories done)"
+    return status if mark_finished(dsn, job_id, status, error) else None
+
+
+def in_progress_jobs_idle_for(dsn: str, minutes: float) -> list[uuid.UUID]:
+    """Jobs `in_progress` whose results have not moved for `minutes` (or never started)."""
+    with connect(dsn) as conn:
+        rows = conn.execute(
+            """select j.id from jobs j
+               where j.status = 'in_progress'
+                 and coalesce((select max(updated_at) from job_results r where r.job_id = j.id),
+                              j.started_at, j.created_at) < now() - make_interval(secs => %s)
+               order by j.created_at""",
             (minutes * 60,),
         ).fetchall()
     return [r["id"] for r in rows]

@@ -155,7 +155,7 @@ def test_a_failed_run_marks_its_job_failed(
     job_queue: JobQueue,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from directory_pipeline.defs.sensors import failed_job_run_sensor
+    from directory_pipeline.defs.job_lifecycle import failed_job_run_sensor
 
     job_id = enqueue(profile_file, ["citylocal-hub"])
     monkeypatch.setenv("DATABASE_URL", dagster_env["dsn"])

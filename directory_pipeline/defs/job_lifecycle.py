@@ -1,0 +1,104 @@
+"""Runs that end without settling their job: failed, cancelled, or gone.
+
+A job's status moves forward only (`domain/job.py`). A failed or cancelled run settles its
+job honestly from what was recorded (`store.results.settle_after_run_ended`) — unless Dagster
+will retry the run, which then carries on. A job left `in_progress` with no run alive (a
+killed worker, a daemon restart) is resumed by a new run: the attempt journal makes that safe,
+since a directory clicked but not answered is settled `needs_review`, never submitted again.
+"""
+
+import os
+import uuid
+
+import dagster as dg
+
+from directory_pipeline.defs.partitions import JOB_TAG, jobs_partitions
+from directory_pipeline.defs.resources import SupabaseResource
+from directory_pipeline.defs.submissions import submission_job
+from directory_pipeline.store import results
+
+_WILL_RETRY = "dagster/will_retry"
+_ALIVE = [
+    dg.DagsterRunStatus.QUEUED,
+    dg.DagsterRunStatus.NOT_STARTED,
+    dg.DagsterRunStatus.STARTING,
+    dg.DagsterRunStatus.STARTED,
+    dg.DagsterRunStatus.CANCELING,
+]
+
+
+def _job_id(run: dg.DagsterRun) -> uuid.UUID | None:
+    value = run.tags.get(JOB_TAG) or run.tags.get("dagster/partition")
+    try:
+        return uuid.UUID(value) if value else None
+    except ValueError:
+        return None
+
+
+def _settle(run: dg.DagsterRun, why: str, log: object) -> None:
+    job_id, dsn = _job_id(run), os.environ.get("DATABASE_URL")
+    if job_id is None or not dsn:
+        return
+    if run.tags.get(_WILL_RETRY) == "true":
+        return  # the retry will carry the job on
+    settled = results.settle_after_run_ended(dsn, job_id, why)
+    if settled is not None:
+        log.info(f"job {job_id}: {settled.value} after its run ended ({why})")  # type: ignore[attr-defined]
+
+
+@dg.run_failure_sensor(
+    monitored_jobs=[submission_job],
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Settles a job honestly when its run fails: from the outcomes recorded, "
+    "never over a finished status.",
+)
+def failed_job_run_sensor(context: dg.RunFailureSensorContext) -> None:
+    why = (context.failure_event.message or "run failed")[:1500]
+    _settle(context.dagster_run, why, context.log)
+
+
+@dg.run_status_sensor(
+    run_status=dg.DagsterRunStatus.CANCELED,
+    monitored_jobs=[submission_job],
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Settles a job honestly when staff cancel its run.",
+)
+def cancelled_job_run_sensor(context: dg.RunStatusSensorContext) -> None:
+    _settle(context.dagster_run, "its run was cancelled", context.log)
+
+
+def has_live_run(instance: dg.DagsterInstance, job_id: str) -> bool:
+    """Whether a run of the job is queued or running."""
+    return bool(
+        instance.get_run_ids(
+            filters=dg.RunsFilter(tags={JOB_TAG: job_id}, statuses=_ALIVE), limit=1
+        )
+    )
+
+
+@dg.sensor(
+    job=submission_job,
+    minimum_interval_seconds=120,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Resumes jobs left in progress with no run alive (a killed worker, a lost "
+    "daemon): a new run finishes the directories not yet settled.",
+)
+def stalled_jobs_sensor(
+    context: dg.SensorEvaluationContext, supabase: SupabaseResource
+) -> dg.SensorResult:
+    minutes = float(os.environ.get("STALLED_JOB_MINUTES", "15"))
+    idle = [str(j) for j in results.in_progress_jobs_idle_for(supabase.database_url, minutes)]
+    stalled = [j for j in idle if not has_live_run(context.instance, j)]
+    runs = {
+        j: len(context.instance.get_run_ids(filters=dg.RunsFilter(tags={JOB_TAG: j})))
+        for j in stalled
+    }
+    for job_id in stalled:
+        context.log.info(f"job {job_id} in progress with no live run: resuming it")
+    return dg.SensorResult(
+        run_requests=[
+            dg.RunRequest(run_key=f"{j}:resume:{runs[j]}", partition_key=j, tags={JOB_TAG: j})
+            for j in stalled
+        ],
+        dynamic_partitions_requests=[jobs_partitions.build_add_request(stalled)] if stalled else [],
+    )
