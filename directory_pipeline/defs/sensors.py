@@ -5,7 +5,7 @@ import os
 import dagster as dg
 
 from directory_pipeline.catalog.active import active_catalog
-from directory_pipeline.defs.partitions import jobs_partitions
+from directory_pipeline.defs.partitions import JOB_TAG, jobs_partitions
 from directory_pipeline.defs.resources import SqsResource, SupabaseResource
 from directory_pipeline.defs.submissions import submission_job
 from directory_pipeline.queue.intake import IntakeTick
@@ -13,7 +13,6 @@ from directory_pipeline.settings import load_settings
 from directory_pipeline.store import results
 from directory_pipeline.store.jobs import JobStore
 
-JOB_TAG = "directory_pipeline/job_id"
 RECEIVE_BATCHES = 3  # three short receives keep a tick far inside the 60 s evaluation limit
 INTAKE_BUDGET_SECONDS = 30.0  # no new batch after this: a slow database cannot stall a tick
 
