@@ -117,10 +117,9 @@ class SubmissionEngine:
         with self.journal.claim(job_id, directory.slug) as claimed:
             if not claimed:
                 return self._busy(directory)
-            if not force:
-                earlier = self._settled_earlier(job_id, directory)
-                if earlier is not None:
-                    return earlier
+            earlier = self._settled_earlier(job_id, directory)  # settles an open intent too
+            if earlier is not None and not force:
+                return earlier
             with self.throttle.slot(directory):
                 return self._submit_with_retries(directory, profile, job_id, force)
 

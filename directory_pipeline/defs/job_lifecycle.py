@@ -35,26 +35,39 @@ def _job_id(run: dg.DagsterRun) -> uuid.UUID | None:
         return None
 
 
-def _settle(run: dg.DagsterRun, why: str, log: object) -> None:
+MAX_RUNS_PER_JOB = 3  # the first run and two resumes; then the job ends honestly
+
+
+def _runs_of(instance: dg.DagsterInstance, job_id: str) -> int:
+    return len(instance.get_run_ids(filters=dg.RunsFilter(tags={JOB_TAG: job_id})))
+
+
+def _settle(
+    instance: dg.DagsterInstance, run: dg.DagsterRun, why: str, log: object, *, resumable: bool
+) -> None:
     job_id, dsn = _job_id(run), os.environ.get("DATABASE_URL")
     if job_id is None or not dsn:
         return
     if run.tags.get(_WILL_RETRY) == "true":
         return  # the retry will carry the job on
-    settled = results.settle_after_run_ended(dsn, job_id, why)
+    may_resume = resumable and _runs_of(instance, str(job_id)) < MAX_RUNS_PER_JOB
+    settled = results.settle_after_run_ended(dsn, job_id, why, may_resume=may_resume)
     if settled is not None:
         log.info(f"job {job_id}: {settled.value} after its run ended ({why})")  # type: ignore[attr-defined]
+    elif may_resume:
+        log.info(f"job {job_id}: left in progress for the stalled-job sweep to resume")  # type: ignore[attr-defined]
 
 
 @dg.run_failure_sensor(
     monitored_jobs=[submission_job],
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Settles a job honestly when its run fails: from the outcomes recorded, "
-    "never over a finished status.",
+    "never over a finished status; a job with directories still open is left for the "
+    "stalled-job sweep to resume (up to three runs in all).",
 )
 def failed_job_run_sensor(context: dg.RunFailureSensorContext) -> None:
     why = (context.failure_event.message or "run failed")[:1500]
-    _settle(context.dagster_run, why, context.log)
+    _settle(context.instance, context.dagster_run, why, context.log, resumable=True)
 
 
 @dg.run_status_sensor(
@@ -64,7 +77,9 @@ def failed_job_run_sensor(context: dg.RunFailureSensorContext) -> None:
     description="Settles a job honestly when staff cancel its run.",
 )
 def cancelled_job_run_sensor(context: dg.RunStatusSensorContext) -> None:
-    _settle(context.dagster_run, "its run was cancelled", context.log)
+    _settle(
+        context.instance, context.dagster_run, "its run was cancelled", context.log, resumable=False
+    )
 
 
 def has_live_run(instance: dg.DagsterInstance, job_id: str) -> bool:
@@ -89,10 +104,13 @@ def stalled_jobs_sensor(
     minutes = float(os.environ.get("STALLED_JOB_MINUTES", "15"))
     idle = [str(j) for j in results.in_progress_jobs_idle_for(supabase.database_url, minutes)]
     stalled = [j for j in idle if not has_live_run(context.instance, j)]
-    runs = {
-        j: len(context.instance.get_run_ids(filters=dg.RunsFilter(tags={JOB_TAG: j})))
-        for j in stalled
-    }
+    runs = {j: _runs_of(context.instance, j) for j in stalled}
+    for job_id in [j for j in stalled if runs[j] >= MAX_RUNS_PER_JOB]:
+        settled = results.settle_after_run_ended(
+            supabase.database_url, uuid.UUID(job_id), f"gave up after {runs[job_id]} runs"
+        )
+        context.log.warning(f"job {job_id}: {runs[job_id]} runs did not finish it: {settled}")
+    stalled = [j for j in stalled if runs[j] < MAX_RUNS_PER_JOB]
     for job_id in stalled:
         context.log.info(f"job {job_id} in progress with no live run: resuming it")
     return dg.SensorResult(

@@ -172,7 +172,9 @@ def record(
 
 
 def settle(dsn: str, job_id: uuid.UUID, statuses: list[SubmissionStatus]) -> JobStatus:
-    """The job's final status from its directories' outcomes (forward only)."""
+    """The job's final status from its directories' outcomes (forward only): the status the
+    job has afterwards, which is the earlier one if it was already finished."""
     status = results.final_status(statuses)
-    results.mark_finished(dsn, job_id, status)
-    return status
+    if results.mark_finished(dsn, job_id, status):
+        return status
+    return results.job_status(dsn, job_id) or status

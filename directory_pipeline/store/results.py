@@ -111,11 +111,15 @@ def pending_jobs_older_than(dsn: str, minutes: float) -> list[uuid.UUID]:
     return [r["id"] for r in rows]
 
 
-def settle_after_run_ended(dsn: str, job_id: uuid.UUID, why: str) -> JobStatus | None:
+def settle_after_run_ended(
+    dsn: str, job_id: uuid.UUID, why: str, *, may_resume: bool = False
+) -> JobStatus | None:
     """A run of the job ended without settling it (failed, cancelled, died). If every
-    directory has an outcome, the job gets the status they add up to; otherwise it is
-    `failed` with `why`, keeping whatever was recorded. Forward only: a finished job is left
-    alone (None)."""
+    directory has an outcome, the job gets the status they add up to. Otherwise, when the job
+    may be resumed, it is left `in_progress` for the stalled-job sweep (None); when not, the
+    directories without an outcome count as failed (so a job where something got through is
+    `partially_completed`, not `failed`) and `why` is kept. Forward only: a finished job is
+    left alone (None)."""
     with connect(dsn) as conn:
         row = conn.execute(
             "select status, directories_total from jobs where id = %s", (job_id,)
@@ -124,11 +128,21 @@ def settle_after_run_ended(dsn: str, job_id: uuid.UUID, why: str) -> JobStatus |
         return None
     recorded = list(result_statuses(dsn, job_id).values())
     total = int(row["directories_total"] or 0)
-    if total and len(recorded) >= total:
+    missing = max(total - len(recorded), 0)
+    if total and not missing:
         status, error = final_status(recorded), None
+    elif may_resume:
+        return None
     else:
-        status, error = JobStatus.FAILED, f"{why} ({len(recorded)} of {total} directories done)"
+        status = final_status(recorded + [SubmissionStatus.FAILED] * max(missing, 1))
+        error = f"{why} ({len(recorded)} of {total} directories done)"
     return status if mark_finished(dsn, job_id, status, error) else None
+
+
+def job_status(dsn: str, job_id: uuid.UUID) -> JobStatus | None:
+    with connect(dsn) as conn:
+        row = conn.execute("select status from jobs where id = %s", (job_id,)).fetchone()
+    return JobStatus(row["status"]) if row else None
 
 
 def in_progress_jobs_idle_for(dsn: str, minutes: float) -> list[uuid.UUID]:
