@@ -8,7 +8,7 @@ from directory_pipeline.defs.analytics import (
     success_rate_chart,
 )
 from directory_pipeline.defs.catalog import directory_catalog
-from directory_pipeline.defs.checks import job_results_in_sync
+from directory_pipeline.defs.checks import repair_job_results
 from directory_pipeline.defs.job_lifecycle import (
     cancelled_job_run_sensor,
     failed_job_run_sensor,
@@ -17,7 +17,12 @@ from directory_pipeline.defs.job_lifecycle import (
 from directory_pipeline.defs.resources import build_resources
 from directory_pipeline.defs.retention import partition_retention_job, partition_retention_schedule
 from directory_pipeline.defs.sensors import pending_jobs_sensor, sqs_job_sensor
-from directory_pipeline.defs.submissions import listing_submission, paid_job, submission_job
+from directory_pipeline.defs.submissions import (
+    listing_submission,
+    paid_job,
+    resubmit_directory,
+    submission_job,
+)
 
 defs = dg.Definitions(
     assets=[
@@ -28,8 +33,7 @@ defs = dg.Definitions(
         job_summaries,
         success_rate_chart,
     ],
-    asset_checks=[job_results_in_sync],
-    jobs=[submission_job, partition_retention_job],
+    jobs=[submission_job, resubmit_directory, repair_job_results, partition_retention_job],
     sensors=[
         sqs_job_sensor,
         pending_jobs_sensor,

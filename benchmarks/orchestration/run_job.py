@@ -23,7 +23,6 @@ import dagster as dg
 import httpx
 import psutil
 
-from directory_pipeline.defs.checks import job_results_in_sync
 from directory_pipeline.defs.resources import (
     AnalyticsResource,
     SubmissionEngineResource,
@@ -101,9 +100,8 @@ def run_once(work: Path, parallel: int, dsn: str, sandbox: SandboxServer) -> dic
     with PeakRss() as rss:
         started = time.perf_counter()
         result = dg.materialize(
-            [paid_job, listing_submission, job_results_in_sync],
-            selection=dg.AssetSelection.assets(paid_job)
-            | dg.AssetSelection.checks_for_assets(listing_submission),
+            [paid_job, listing_submission],
+            selection=dg.AssetSelection.assets(paid_job),
             partition_key=job_id,
             instance=instance,
             resources=resources,

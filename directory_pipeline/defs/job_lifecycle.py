@@ -12,7 +12,7 @@ import uuid
 
 import dagster as dg
 
-from directory_pipeline.defs.partitions import JOB_TAG, jobs_partitions
+from directory_pipeline.defs.partitions import JOB_TAG, partition_requests
 from directory_pipeline.defs.resources import SupabaseResource
 from directory_pipeline.defs.submissions import submission_job
 from directory_pipeline.store import results
@@ -118,5 +118,5 @@ def stalled_jobs_sensor(
             dg.RunRequest(run_key=f"{j}:resume:{runs[j]}", partition_key=j, tags={JOB_TAG: j})
             for j in stalled
         ],
-        dynamic_partitions_requests=[jobs_partitions.build_add_request(stalled)] if stalled else [],
+        dynamic_partitions_requests=partition_requests(context.instance, stalled, []),
     )

@@ -17,3 +17,18 @@ def submission_key(job_id: str, directory_slug: str) -> dg.MultiPartitionKey:
 
 JOB_TAG = "directory_pipeline/job_id"
 """Run tag naming the job a run works on; set by the sensors, absent on staff-launched runs."""
+
+
+def partition_requests(
+    instance: dg.DagsterInstance, job_ids: list[str], directory_slugs: list[str]
+) -> list[dg.AddDynamicPartitionsRequest]:
+    """The one place partitions are added: the jobs a sensor starts, and any catalog
+    directory not yet a partition (so every run can report its `listing_submission`s)."""
+    requests: list[dg.AddDynamicPartitionsRequest] = []
+    if job_ids:
+        requests.append(jobs_partitions.build_add_request(job_ids))
+    known = set(instance.get_dynamic_partitions(DIRECTORIES))
+    missing = sorted(set(directory_slugs) - known)
+    if missing:
+        requests.append(directories_partitions.build_add_request(missing))
+    return requests

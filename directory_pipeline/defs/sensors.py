@@ -5,7 +5,7 @@ import os
 import dagster as dg
 
 from directory_pipeline.catalog.active import active_catalog
-from directory_pipeline.defs.partitions import JOB_TAG, jobs_partitions
+from directory_pipeline.defs.partitions import JOB_TAG, partition_requests
 from directory_pipeline.defs.resources import SqsResource, SupabaseResource
 from directory_pipeline.defs.submissions import submission_job
 from directory_pipeline.queue.intake import IntakeTick
@@ -15,6 +15,13 @@ from directory_pipeline.store.jobs import JobStore
 
 RECEIVE_BATCHES = 3  # three short receives keep a tick far inside the 60 s evaluation limit
 INTAKE_BUDGET_SECONDS = 30.0  # no new batch after this: a slow database cannot stall a tick
+
+
+def _catalog_slugs() -> list[str]:
+    settings = load_settings()
+    return [
+        d.slug for d in active_catalog(settings.sandbox_port, settings.catalog_path).directories
+    ]
 
 
 def _has_run(instance: dg.DagsterInstance, job_id: str) -> bool:
@@ -66,7 +73,9 @@ def sqs_job_sensor(
         context.log.info(intake.summary())
     return dg.SensorResult(
         run_requests=[_run_request(job_id) for job_id in intake.requested],
-        dynamic_partitions_requests=[jobs_partitions.build_add_request(intake.requested)],
+        dynamic_partitions_requests=partition_requests(
+            context.instance, intake.requested, [d.slug for d in catalog.directories]
+        ),
     )
 
 
@@ -86,5 +95,7 @@ def pending_jobs_sensor(
         context.log.info(f"job {job_id} pending for over {minutes} min with no run: starting it")
     return dg.SensorResult(
         run_requests=[_run_request(j) for j in missing],
-        dynamic_partitions_requests=[jobs_partitions.build_add_request(missing)] if missing else [],
+        dynamic_partitions_requests=partition_requests(
+            context.instance, missing, _catalog_slugs() if missing else []
+        ),
     )

@@ -1,13 +1,15 @@
 """Paid jobs and their per-directory submissions: the assets staff watch in the UI."""
 
 import uuid
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
+from pydantic import Field
 
+from directory_pipeline.analytics.drift import job_results_drift
 from directory_pipeline.catalog.active import active_catalog
 from directory_pipeline.defs.partitions import (
-    DIRECTORIES,
     JOB_TAG,
     jobs_partitions,
     submission_key,
@@ -68,13 +70,45 @@ def submission_metadata(done: DirectoryDone) -> dict[str, Any]:
     return metadata
 
 
+listing_submission = dg.AssetSpec(
+    key="listing_submission",
+    partitions_def=submissions_partitions,
+    deps=[
+        dg.AssetDep(
+            "paid_job",
+            partition_mapping=dg.MultiToSingleDimensionPartitionMapping(
+                partition_dimension_name="job"
+            ),
+        )
+    ],
+    group_name="submissions",
+    kinds={"playwright", "chromium"},
+    description=(
+        "One directory of one job: the submission's status, the directory's confirmation, "
+        "the final URL and a screenshot. Reported by the job's run (`paid_job` is its only "
+        "writer); to re-run directories use the `resubmit_directory` job."
+    ),
+)
+
+
 def _materialization(plan: JobPlan, done: DirectoryDone) -> dg.AssetMaterialization:
     return dg.AssetMaterialization(
-        asset_key="listing_submission",
+        asset_key=listing_submission.key,
         partition=submission_key(str(plan.job.id), done.directory.slug),
         metadata=submission_metadata(done),
         tags={"directory_pipeline/status": done.result.outcome.status.value},
     )
+
+
+class SubmissionRunConfig(dg.Config):
+    """What a run of a job submits: every directory of its package (the default), or, for a
+    staff re-run, only `directories`; `force` submits again directories already settled."""
+
+    directories: list[str] = Field(default_factory=list)
+    force: bool = False
+
+
+JOB_RESULTS_IN_SYNC = "job_results_in_sync"
 
 
 @dg.asset(
@@ -84,11 +118,25 @@ def _materialization(plan: JobPlan, done: DirectoryDone) -> dg.AssetMaterializat
     description=(
         "A paid job: its validated business profile and the directories its package buys. "
         "Materializing a job submits it to every one of those directories in this run "
-        "(bounded parallelism) and records each outcome as a `listing_submission` partition."
+        "(bounded parallelism) and reports each outcome as a `listing_submission` partition; "
+        "it is that asset's only writer."
     ),
+    check_specs=[
+        dg.AssetCheckSpec(
+            JOB_RESULTS_IN_SYNC,
+            asset="paid_job",
+            description=(
+                "Read-only: Supabase's `job_results` rows for this job match the outcomes "
+                "this job's runs recorded (the truth: the run's recorded outcomes, kept in the "
+                "analyst tables next to the attempt journal). Drift is repaired by the "
+                "`repair_job_results` job, never by the check."
+            ),
+        )
+    ],
 )
 def paid_job(
     context: dg.AssetExecutionContext,
+    config: SubmissionRunConfig,
     supabase: SupabaseResource,
     engine: SubmissionEngineResource,
     analytics: AnalyticsResource,
@@ -101,11 +149,12 @@ def paid_job(
             return dg.MaterializeResult(
                 metadata={"skipped": dg.MetadataValue.text("another run of this job is active")}
             )
-        return _run_job(context, dsn, job_id, engine, analytics)
+        return _run_job(context, config, dsn, job_id, engine, analytics)
 
 
 def _run_job(
     context: dg.AssetExecutionContext,
+    config: SubmissionRunConfig,
     dsn: str,
     job_id: uuid.UUID,
     engine: SubmissionEngineResource,
@@ -116,10 +165,15 @@ def _run_job(
     except JobNotRunnable as exc:
         results.mark_finished(dsn, job_id, results.JobStatus.FAILED, str(exc))
         raise dg.Failure(description=str(exc)) from exc
+    every = [d.slug for d in plan.directories]
+    if config.directories:
+        unknown = sorted(set(config.directories) - set(every))
+        if unknown:
+            raise dg.Failure(description=f"not directories of this job: {', '.join(unknown)}")
+        plan.directories = [d for d in plan.directories if d.slug in config.directories]
     slugs = [d.slug for d in plan.directories]
-    context.instance.add_dynamic_partitions(DIRECTORIES, slugs)
     staff_rerun = JOB_TAG not in context.run.tags  # launched from the UI, not by a sensor
-    if not results.mark_started(dsn, job_id, len(slugs), staff_rerun=staff_rerun):
+    if not results.mark_started(dsn, job_id, len(every), staff_rerun=staff_rerun):
         context.log.info(f"job {job_id} is {plan.job.status.value}: only a staff re-run reopens it")
         return dg.MaterializeResult(
             metadata={"job_status": dg.MetadataValue.text(plan.job.status.value)}
@@ -127,7 +181,10 @@ def _run_job(
     context.log.info(f"job {job_id}: {len(slugs)} directories: {', '.join(slugs)}")
     statuses: list[SubmissionStatus] = []
     unrecorded: list[str] = []
-    for done in submit_all(plan, engine.engine_factory(dsn), max_parallel=engine.max_parallel):
+    force = set(slugs) if config.force else set()
+    for done in submit_all(
+        plan, engine.engine_factory(dsn), max_parallel=engine.max_parallel, force=force
+    ):
         if done.result.busy:
             context.log.warning(f"{done.directory.slug}: another worker holds it; not recorded")
             continue
@@ -144,7 +201,8 @@ def _run_job(
             description=f"outcomes not recorded for {', '.join(unrecorded)}; the job stays "
             "in progress and is resumed (the journal keeps what was submitted)"
         )
-    status = settle(dsn, job_id, statuses)
+    recorded = results.result_statuses(dsn, job_id)
+    status = settle(dsn, job_id, [recorded[s] for s in every if s in recorded])
     counts = {s.value: statuses.count(s) for s in SubmissionStatus if s in statuses}
     return dg.MaterializeResult(
         metadata={
@@ -153,61 +211,36 @@ def _run_job(
             "business": dg.MetadataValue.text(plan.profile.business_name),
             "directories": dg.MetadataValue.json(slugs),
             "outcomes": dg.MetadataValue.json(counts),
-        }
+        },
+        check_results=[job_results_check(dsn, analytics.path, job_id)],
     )
 
 
-class ResubmitConfig(dg.Config):
-    force: bool = False
-    """Submit again even if an earlier attempt settled this directory (staff only)."""
-
-
-@dg.asset(
-    partitions_def=submissions_partitions,
-    deps=[
-        dg.AssetDep(
-            paid_job,
-            partition_mapping=dg.MultiToSingleDimensionPartitionMapping(
-                partition_dimension_name="job"
-            ),
-        )
-    ],
-    group_name="submissions",
-    kinds={"playwright", "chromium"},
-    description=(
-        "One directory of one job: the submission's status, the directory's confirmation, "
-        "the final URL and a screenshot. Usually recorded by the job's run; materializing a "
-        "single partition here re-runs that one directory (set `force` to submit again a "
-        "directory that was already settled)."
-    ),
-)
-def listing_submission(
-    context: dg.AssetExecutionContext,
-    config: ResubmitConfig,
-    supabase: SupabaseResource,
-    engine: SubmissionEngineResource,
-    analytics: AnalyticsResource,
-) -> dg.MaterializeResult:
-    key = context.partition_key
-    assert isinstance(key, dg.MultiPartitionKey)
-    dims = key.keys_by_dimension
-    dsn = supabase.database_url
-    plan = plan_job(dsn, _catalog(), uuid.UUID(dims["job"]))
-    plan.directories = [d for d in plan.directories if d.slug == dims["directory"]]
-    if not plan.directories:
-        raise dg.Failure(description=f"{dims['directory']} is not one of this job's directories")
-    force = {dims["directory"]} if config.force else set()
-    [done] = list(submit_all(plan, engine.engine_factory(dsn), max_parallel=1, force=force))
-    if done.result.busy:
-        raise dg.Failure(description=done.result.outcome.reason or "directory busy")
-    record(dsn, analytics.path, plan, done)
-    return dg.MaterializeResult(metadata=submission_metadata(done))
+def job_results_check(dsn: str, analytics_root: Path, job_id: uuid.UUID) -> dg.AssetCheckResult:
+    """Compare, never write: this job's `job_results` rows against its recorded outcomes."""
+    diff = job_results_drift(dsn, analytics_root, job_id)
+    return dg.AssetCheckResult(
+        check_name=JOB_RESULTS_IN_SYNC,
+        passed=not diff,
+        metadata={"diff": dg.MetadataValue.md("\n".join(f"- {d}" for d in diff) or "none")},
+    )
 
 
 submission_job = dg.define_asset_job(
     "submission_job",
-    selection=dg.AssetSelection.assets(paid_job)
-    | dg.AssetSelection.checks_for_assets(listing_submission),
+    selection=dg.AssetSelection.assets(paid_job),
     description="One paid job: every directory of its package, in one run.",
     tags={"directory_pipeline/kind": "submission"},
+)
+
+resubmit_directory = dg.define_asset_job(
+    "resubmit_directory",
+    selection=dg.AssetSelection.assets(paid_job),
+    description=(
+        "Staff re-run of one job's chosen directories: pick the job's partition and set "
+        "`directories` (and `force` to submit again directories already settled) in the "
+        "paid_job config. Reopens a finished job and settles it again from every recorded "
+        "outcome."
+    ),
+    tags={"directory_pipeline/kind": "resubmission"},
 )

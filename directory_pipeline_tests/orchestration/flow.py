@@ -10,8 +10,6 @@ import dagster as dg
 from click.testing import CliRunner
 
 from directory_pipeline.cli import main
-from directory_pipeline.defs.checks import job_results_in_sync
-from directory_pipeline.defs.partitions import JOBS
 from directory_pipeline.defs.submissions import listing_submission, paid_job
 
 
@@ -26,21 +24,33 @@ def tick(sensor, instance: dg.DagsterInstance, resources: dict) -> dg.SensorResu
     result = sensor(context)
     assert isinstance(result, dg.SensorResult)
     for request in result.dynamic_partitions_requests or []:
-        instance.add_dynamic_partitions(JOBS, list(request.partition_keys or []))
+        assert isinstance(request, dg.AddDynamicPartitionsRequest)
+        instance.add_dynamic_partitions(
+            request.partitions_def_name, list(request.partition_keys or [])
+        )
     return result
 
 
 def run_job(
-    instance: dg.DagsterInstance, resources: dict, job_id: str
+    instance: dg.DagsterInstance,
+    resources: dict,
+    job_id: str,
+    *,
+    directories: list[str] | None = None,
+    force: bool = False,
+    staff: bool = False,
 ) -> dg.ExecuteInProcessResult:
+    """A run of `paid_job` for one job, as the sensor starts it (tagged with the job), or as
+    staff start `resubmit_directory` from the UI (`staff=True`: no job tag)."""
+    config = {"directories": directories or [], "force": force}
     return dg.materialize(
-        [paid_job, listing_submission, job_results_in_sync],
-        selection=dg.AssetSelection.assets(paid_job)
-        | dg.AssetSelection.checks_for_assets(listing_submission),
+        [paid_job, listing_submission],
+        selection=dg.AssetSelection.assets(paid_job),
         partition_key=job_id,
         instance=instance,
         resources=resources,
-        tags={"directory_pipeline/job_id": job_id},
+        run_config={"ops": {"paid_job": {"config": config}}},
+        tags={} if staff else {"directory_pipeline/job_id": job_id},
     )
 
 

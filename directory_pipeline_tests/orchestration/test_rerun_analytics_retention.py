@@ -1,4 +1,4 @@
-"""Re-running one (job, directory) partition, the analyst tables and chart, and partition
+"""Staff re-runs of chosen directories, the analyst tables and chart, and partition
 retention. Real Postgres, sandbox and Chromium; Dagster in process."""
 
 from __future__ import annotations
@@ -16,54 +16,66 @@ from directory_pipeline.defs.analytics import (
     job_summaries,
     success_rate_chart,
 )
-from directory_pipeline.defs.partitions import DIRECTORIES, JOBS, submission_key
+from directory_pipeline.defs.partitions import DIRECTORIES, JOBS
 from directory_pipeline.defs.retention import partition_retention_job
-from directory_pipeline.defs.submissions import listing_submission
 from directory_pipeline.queue import JobQueue
 from directory_pipeline.sandbox import SandboxServer
 from directory_pipeline_tests.orchestration.flow import enqueue, in_thread, run_job
 
 
-def test_one_partition_reruns_alone_and_force_submits_again(
+def test_staff_rerun_one_directory_and_force_submits_again(
     dagster_env: dict[str, Any],
     profile_file: Path,
     job_queue: JobQueue,
     sandbox_server: SandboxServer,
 ) -> None:
+    """`resubmit_directory` (a staff run of paid_job with `directories` set): without `force`
+    the settled directory is reported again from the journal; with it, submitted again."""
     resources = dagster_env["resources"]
-    job_id = enqueue(profile_file, ["yellowbook-local"])
+    job_id = enqueue(profile_file, ["yellowbook-local", "citylocal-hub"])
 
     def flow() -> tuple[
         dg.ExecuteInProcessResult, dg.ExecuteInProcessResult, dg.ExecuteInProcessResult
     ]:
         instance = dg.DagsterInstance.ephemeral()
         instance.add_dynamic_partitions(JOBS, [job_id])
-        instance.add_dynamic_partitions(DIRECTORIES, ["yellowbook-local"])
+        instance.add_dynamic_partitions(DIRECTORIES, ["yellowbook-local", "citylocal-hub"])
         first = run_job(instance, resources, job_id)
-        key = submission_key(job_id, "yellowbook-local")
-        again = dg.materialize(
-            [listing_submission], partition_key=str(key), instance=instance, resources=resources
-        )
-        forced = dg.materialize(
-            [listing_submission],
-            partition_key=str(key),
-            instance=instance,
-            resources=resources,
-            run_config={"ops": {"listing_submission": {"config": {"force": True}}}},
+        again = run_job(instance, resources, job_id, directories=["yellowbook-local"], staff=True)
+        forced = run_job(
+            instance, resources, job_id, directories=["yellowbook-local"], force=True, staff=True
         )
         return first, again, forced
 
     first, again, forced = in_thread(flow)
-    status = lambda r: r.asset_materializations_for_node("listing_submission")[0].metadata  # noqa: E731
+
+    def reported(result: dg.ExecuteInProcessResult) -> dict[str, Any]:
+        return {
+            str(m.partition).split("|")[0]: m.metadata
+            for m in result.asset_materializations_for_node("paid_job")
+            if m.asset_key == dg.AssetKey("listing_submission")
+        }
+
     assert first.success and again.success and forced.success
-    assert status(again)["status"].value == "submitted"
-    assert status(again)["reused_earlier_attempt"].value is True
-    assert status(forced)["status"].value == "rejected"  # the directory's duplicate check
+    assert set(reported(again)) == set(reported(forced)) == {"yellowbook-local"}
+    assert reported(again)["yellowbook-local"]["status"].value == "submitted"
+    assert reported(again)["yellowbook-local"]["reused_earlier_attempt"].value is True
+    # the directory's own duplicate check answers the forced second POST
+    assert reported(forced)["yellowbook-local"]["status"].value == "rejected"
     with psycopg.connect(dagster_env["dsn"]) as conn:
-        [(row_status,)] = conn.execute(
-            "select status from job_results where job_id = %s", (job_id,)
+        rows = dict(
+            conn.execute(
+                "select directory_slug, status from job_results where job_id = %s", (job_id,)
+            ).fetchall()
+        )
+        [(job_status,)] = conn.execute(
+            "select status from jobs where id = %s", (job_id,)
         ).fetchall()
-    assert row_status == "rejected"
+    assert rows == {"yellowbook-local": "rejected", "citylocal-hub": "submitted"}
+    assert job_status == "partially_completed"  # settled again from every recorded outcome
+    for result in (first, again, forced):
+        [check] = result.get_asset_check_evaluations()
+        assert check.passed, check.metadata
 
 
 def test_analyst_tables_and_chart(
@@ -128,3 +140,48 @@ def test_retention_drops_old_finished_jobs_from_the_live_partitions(
     assert in_thread(flow) == [recent]
     with psycopg.connect(dsn) as conn:  # the rows themselves stay
         assert conn.execute("select count(*) from jobs").fetchone() == (2,)
+
+
+def test_the_check_only_compares_and_the_repair_job_repairs(
+    dagster_env: dict[str, Any],
+    profile_file: Path,
+    job_queue: JobQueue,
+    sandbox_server: SandboxServer,
+) -> None:
+    """Drift made by hand in `job_results`: the check reports it and changes nothing; the
+    explicit `repair_job_results` job rewrites the row from the recorded outcome."""
+    from directory_pipeline.analytics.drift import job_results_drift
+    from directory_pipeline.defs.checks import repair_job_results
+    from directory_pipeline.defs.submissions import job_results_check
+
+    resources, dsn = dagster_env["resources"], dagster_env["dsn"]
+    job_id = enqueue(profile_file, ["citylocal-hub"])
+
+    def run() -> dg.ExecuteInProcessResult:
+        instance = dg.DagsterInstance.ephemeral()
+        instance.add_dynamic_partitions(JOBS, [job_id])
+        instance.add_dynamic_partitions(DIRECTORIES, ["citylocal-hub"])
+        return run_job(instance, resources, job_id)
+
+    assert in_thread(run).success
+    with psycopg.connect(dsn) as conn:
+        conn.execute("update job_results set status = 'failed' where job_id = %s", (job_id,))
+    analytics_root = resources["analytics"].path
+
+    check = job_results_check(dsn, analytics_root, uuid.UUID(job_id))
+    assert not check.passed
+    assert "citylocal-hub" in str(check.metadata["diff"].value)
+    with psycopg.connect(dsn) as conn:
+        [(still,)] = conn.execute(
+            "select status from job_results where job_id = %s", (job_id,)
+        ).fetchall()
+    assert still == "failed"  # the check wrote nothing
+
+    repaired = in_thread(
+        lambda: repair_job_results.execute_in_process(
+            run_config={"ops": {"job_results_rewritten": {"config": {"job_id": job_id}}}},
+            resources={k: resources[k] for k in ("supabase", "analytics")},
+        )
+    )
+    assert repaired.success
+    assert job_results_drift(dsn, analytics_root, uuid.UUID(job_id)) == []
