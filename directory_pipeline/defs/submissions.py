@@ -147,7 +147,8 @@ def paid_job(
         if not claimed:
             context.log.warning(f"job {job_id}: another run is working on it; nothing done")
             return dg.MaterializeResult(
-                metadata={"skipped": dg.MetadataValue.text("another run of this job is active")}
+                metadata={"skipped": dg.MetadataValue.text("another run of this job is active")},
+                check_results=[job_results_check(dsn, analytics.path, job_id)],
             )
         return _run_job(context, config, dsn, job_id, engine, analytics)
 
@@ -176,7 +177,8 @@ def _run_job(
     if not results.mark_started(dsn, job_id, len(every), staff_rerun=staff_rerun):
         context.log.info(f"job {job_id} is {plan.job.status.value}: only a staff re-run reopens it")
         return dg.MaterializeResult(
-            metadata={"job_status": dg.MetadataValue.text(plan.job.status.value)}
+            metadata={"job_status": dg.MetadataValue.text(plan.job.status.value)},
+            check_results=[job_results_check(dsn, analytics.path, job_id)],
         )
     context.log.info(f"job {job_id}: {len(slugs)} directories: {', '.join(slugs)}")
     statuses: list[SubmissionStatus] = []

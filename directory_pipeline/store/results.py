@@ -131,8 +131,8 @@ def settle_after_run_ended(
     missing = max(total - len(recorded), 0)
     if total and not missing:
         status, error = final_status(recorded), None
-    elif may_resume:
-        return None
+    elif may_resume and JobStatus(row["status"]) is JobStatus.IN_PROGRESS:
+        return None  # the stalled-job sweep resumes in-progress jobs
     else:
         status = final_status(recorded + [SubmissionStatus.FAILED] * max(missing, 1))
         error = f"{why} ({len(recorded)} of {total} directories done)"

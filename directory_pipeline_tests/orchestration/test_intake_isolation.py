@@ -682,5 +682,10 @@ def test_the_run_requests_carry_the_job_tag_and_partition(
     [request] = result.run_requests or []
     assert request.run_key == request.partition_key == str(job_id)
     assert request.tags[JOB_TAG] == str(job_id)
-    [partitions] = result.dynamic_partitions_requests or []
-    assert list(partitions.partition_keys or []) == [str(job_id)]
+    added = {
+        r.partitions_def_name: list(r.partition_keys or [])
+        for r in result.dynamic_partitions_requests or []
+        if isinstance(r, dg.AddDynamicPartitionsRequest)
+    }
+    assert added["jobs"] == [str(job_id)]
+    assert "citylocal-hub" in added["directories"]  # every catalog directory, added once
