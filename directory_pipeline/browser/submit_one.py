@@ -9,8 +9,9 @@ from urllib.parse import urlparse
 from directory_pipeline.browser.engine import EngineConfig, SubmissionEngine, SubmissionResult
 from directory_pipeline.browser.evidence import evidence_store
 from directory_pipeline.domain import BusinessProfile, DirectoryEntry, Package
-from directory_pipeline.forms.service import cache_from, classifier_from
+from directory_pipeline.forms.service import classifier_from
 from directory_pipeline.settings import Settings
+from directory_pipeline.store.form_plans import plan_cache_from
 
 
 def directory_for(url: str, settings: Settings) -> DirectoryEntry:
@@ -51,7 +52,7 @@ def submit_url(
     engine = SubmissionEngine(
         evidence_store(root),
         config=EngineConfig(chromium_executable_path=settings.chromium_executable_path),
-        cache=cache_from(settings),
+        cache=plan_cache_from(settings),
         classifier=classifier_from(settings) if use_llm else None,
     )
     with engine:

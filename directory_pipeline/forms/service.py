@@ -1,13 +1,13 @@
-"""Mapping settings and views: the classifier and plan cache a deployment uses, and the
-`map-form` JSON of a mapped page. Opening pages in Chromium is the browser side's job
-(`browser/map_page.py`)."""
+"""Mapping settings and views: the classifier a deployment uses, and the `map-form` JSON of
+a mapped page. Opening pages in Chromium is the browser side's job (`browser/map_page.py`);
+the plan cache is a store (`store/form_plans.py`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from directory_pipeline.domain import BusinessProfile
-from directory_pipeline.forms.mapper import FieldClassifier, PlanCache
+from directory_pipeline.forms.mapper import FieldClassifier
 from directory_pipeline.forms.options import choose_options
 from directory_pipeline.forms.plan import FieldDecision, FormPlan
 from directory_pipeline.forms.schema import FormField, FormSchema
@@ -32,14 +32,6 @@ def classifier_from(settings: Settings) -> FieldClassifier | None:
         storage_dir=str(settings.state_dir / "crewai"),
         timeout_s=settings.llm_timeout_s,
     )
-
-
-def cache_from(settings: Settings) -> PlanCache | None:
-    if not settings.database_url:
-        return None
-    from directory_pipeline.forms.plan_cache import PostgresPlanCache
-
-    return PostgresPlanCache(settings.database_url)
 
 
 def directory_for_url(url: str, settings: Settings) -> str | None:
