@@ -5,7 +5,6 @@ from typing import Any
 
 import dagster as dg
 
-from directory_pipeline.catalog.active import active_catalog
 from directory_pipeline.defs.partitions import (
     DIRECTORIES,
     JOB_TAG,
@@ -18,7 +17,7 @@ from directory_pipeline.defs.resources import (
     SubmissionEngineResource,
     SupabaseResource,
 )
-from directory_pipeline.domain import SubmissionOutcome, SubmissionStatus
+from directory_pipeline.domain import SubmissionOutcome, SubmissionStatus, load_catalog
 from directory_pipeline.orchestration.run_job import (
     DirectoryDone,
     JobNotRunnable,
@@ -35,7 +34,7 @@ from directory_pipeline.store.claims import ClaimKind, advisory_claim
 
 def _catalog():
     settings = load_settings()
-    return active_catalog(settings.sandbox_port, settings.catalog_path)
+    return load_catalog(settings.catalog_path)
 
 
 def submission_metadata(done: DirectoryDone) -> dict[str, Any]:

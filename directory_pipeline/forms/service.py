@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from directory_pipeline.domain import BusinessProfile
+from directory_pipeline.domain import BusinessProfile, load_catalog
 from directory_pipeline.forms.mapper import FieldClassifier
 from directory_pipeline.forms.options import choose_options
 from directory_pipeline.forms.plan import FieldDecision, FormPlan
@@ -36,10 +36,7 @@ def classifier_from(settings: Settings) -> FieldClassifier | None:
 
 def directory_for_url(url: str, settings: Settings) -> str | None:
     """The catalog slug whose hosts include the URL's host, if any."""
-    from directory_pipeline.catalog.active import active_catalog
-
-    catalog = active_catalog(settings.sandbox_port, settings.catalog_path)
-    entry = catalog.directory_for_url(url)
+    entry = load_catalog(settings.catalog_path).directory_for_url(url)
     return entry.slug if entry else None
 
 
