@@ -17,6 +17,7 @@ RUN pip install --no-cache-dir uv==0.13.9
 
 WORKDIR /app
 COPY pyproject.toml uv.lock README.md ./
+# No extras: the local stack and sandbox sites (the `local` extra) stay out of the image.
 RUN uv sync --frozen --no-dev --no-install-project
 COPY directory_pipeline ./directory_pipeline
 COPY workspace.yaml dagster.yaml ./

@@ -1,5 +1,6 @@
 # The two commands of the README: `make dev` (run the local stack) and `make test`.
 # `setup` installs what a fresh machine lacks: uv (from PyPI) and Debian's Chromium.
+# It installs the `local` extra (the local stack and sandbox sites); the image does not.
 
 .PHONY: setup dev test lint
 
@@ -14,7 +15,7 @@ setup:
 		{ [ "$$(id -u)" = 0 ] && apt-get update -qq && \
 		  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
 		echo "warning: no Chromium found; install it (apt-get install chromium) or set CHROMIUM_EXECUTABLE_PATH"
-	@uv sync --frozen --quiet
+	@uv sync --frozen --extra local --quiet
 
 dev: setup
 	uv run directory-pipeline dev

@@ -18,6 +18,7 @@ from directory_pipeline.domain import (
     JobMessage,
     Package,
     describe_validation_error,
+    load_catalog,
 )
 from directory_pipeline.settings import MissingSettingError, Settings, load_settings
 
@@ -43,7 +44,48 @@ def _settings(state_dir: Path | None, *needed: str) -> Settings:
     return settings
 
 
-@click.group()
+LOCAL_EXTRA = "local"
+
+
+def _needs_local_extra(what: str, missing: ModuleNotFoundError) -> str:
+    return (
+        f"{what} is part of the local stack, an add-on this environment lacks ({missing.name} "
+        f"is not installed): install it with `uv sync --extra {LOCAL_EXTRA}` (`make dev` and "
+        "`make test` do)"
+    )
+
+
+class _Cli(click.Group):
+    """The product's commands, plus the `sandbox` group of the local add-on, imported only
+    when asked for (the product never imports the add-on)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), "sandbox"})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name != "sandbox":
+            return super().get_command(ctx, cmd_name)
+        try:
+            from directory_pipeline.sandbox.commands import sandbox
+        except ModuleNotFoundError as missing:
+            return _unavailable("sandbox", _needs_local_extra("`sandbox`", missing))
+        return sandbox
+
+
+def _unavailable(name: str, message: str) -> click.Command:
+    def explain() -> None:
+        _fail(message)
+
+    return click.Command(
+        name,
+        callback=explain,
+        help=f"(unavailable: needs the `{LOCAL_EXTRA}` extra)",
+        context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+        add_help_option=False,
+    )
+
+
+@click.group(cls=_Cli)
 def main() -> None:
     """Submit business profiles to web directories, with proof."""
 
@@ -69,9 +111,14 @@ def db_migrate(state_dir: Path | None) -> None:
 @state_dir_option
 @click.option("--ui-port", type=int, default=None, help="Dagster UI port (default 3000, or free).")
 def dev(state_dir: Path | None, ui_port: int | None) -> None:
-    """Run the whole local stack in the foreground until Ctrl-C or SIGTERM."""
-    from directory_pipeline.local.stack import LocalStack
+    """Run the whole local stack in the foreground until Ctrl-C or SIGTERM (needs the
+    `local` extra)."""
     from directory_pipeline.state_dir import resolve_state_dir
+
+    try:
+        from directory_pipeline.local.stack import LocalStack
+    except ModuleNotFoundError as missing:
+        _fail(_needs_local_extra("`dev`", missing))
 
     class _Stop(Exception):
         pass
@@ -89,7 +136,7 @@ def dev(state_dir: Path | None, ui_port: int | None) -> None:
         click.echo(
             f"ready: Dagster UI {settings.dagster_webserver_url} | database "
             f"{settings.database_url} | SQS {settings.sqs_endpoint_url} | sandbox "
-            f"http://127.0.0.1:{settings.sandbox_port}",
+            f"{stack.sandbox_url}",
         )
         sys.stdout.flush()
         while True:
@@ -157,7 +204,6 @@ def enqueue(
     state_dir: Path | None,
 ) -> None:
     """Write the job's row and send its message, exactly as the web shop does."""
-    from directory_pipeline.catalog.active import active_catalog
     from directory_pipeline.queue.sqs import job_queue_from
     from directory_pipeline.store.jobs import JobStore
 
@@ -174,9 +220,7 @@ def enqueue(
     except ValidationError as exc:
         _fail("; ".join(describe_validation_error(exc)))
     try:
-        chosen = active_catalog(settings.sandbox_port, settings.catalog_path).directories_for(
-            message.package, requested
-        )
+        chosen = load_catalog(settings.catalog_path).directories_for(message.package, requested)
     except ValueError as exc:  # unknown slugs, a tier above the package, more than it buys
         _fail(str(exc))
     assert settings.database_url
@@ -237,7 +281,7 @@ def status(job_id: uuid.UUID, as_json: bool, state_dir: Path | None) -> None:
 def doctor(as_json: bool, skip: tuple[str, ...], state_dir: Path | None) -> None:
     """Check every link a job needs and say which one is broken."""
     from directory_pipeline.doctor import run_checks
-    from directory_pipeline.local.stack import pid_alive, read_stack_state
+    from directory_pipeline.local.state import pid_alive, read_stack_state
 
     settings = load_settings(state_dir)
     results = run_checks(settings, skip=set(skip))
@@ -364,16 +408,6 @@ def submit_one(
         if outcome.evidence:
             click.echo(f"evidence: {outcome.evidence.uri}")
 
-
-def _attach_sandbox() -> None:
-    try:
-        from directory_pipeline.sandbox.commands import sandbox
-    except ImportError:
-        return
-    main.add_command(sandbox)
-
-
-_attach_sandbox()
 
 if __name__ == "__main__":
     main()

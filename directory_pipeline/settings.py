@@ -34,7 +34,6 @@ ENV_VARS: dict[str, str] = {
     "llm_api_key": "LLM_API_KEY",
     "llm_timeout_s": "LLM_TIMEOUT_SECONDS",
     "evidence_root": "EVIDENCE_ROOT",
-    "sandbox_port": "SANDBOX_PORT",
     "catalog_path": "DIRECTORY_CATALOG",
     "dagster_home": "DAGSTER_HOME",
     "dagster_webserver_url": "DAGSTER_WEBSERVER_URL",
@@ -62,7 +61,6 @@ class Settings(BaseModel):
     llm_api_key: str | None = None
     llm_timeout_s: float = 60.0  # per mapping call; fields left unanswered stay unmapped
     evidence_root: str | None = None
-    sandbox_port: int | None = None
     catalog_path: Path | None = None
     dagster_home: str | None = None
     dagster_webserver_url: str | None = None

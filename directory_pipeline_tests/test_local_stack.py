@@ -19,6 +19,7 @@ from pathlib import Path
 
 import psutil
 
+from directory_pipeline.domain import load_catalog
 from directory_pipeline.local.ports import free_port, port_is_free
 from directory_pipeline.local.stack import read_stack_state
 from directory_pipeline.sandbox import SITES
@@ -111,6 +112,10 @@ def test_dev_stack_accepts_a_job_stops_cleanly_and_keeps_state(tmp_path: Path) -
         stack.wait_ready()
         state = read_stack_state(state_dir)
         assert state is not None and state.running
+        # The product sees the sandbox sites only in the catalog file the stack wrote.
+        catalog_path = Path(state.settings["catalog_path"])
+        assert catalog_path == state_dir / "catalog.yaml"
+        assert {s.slug for s in SITES} <= {d.slug for d in load_catalog(catalog_path).directories}
 
         enqueued = _cli(
             state_dir,

@@ -32,7 +32,7 @@ from directory_pipeline.defs.submissions import listing_submission, paid_job
 from directory_pipeline.domain import BusinessProfile, JobMessage, Package
 from directory_pipeline.local.ports import free_port
 from directory_pipeline.local.postgres import LocalPostgres
-from directory_pipeline.sandbox import SandboxServer
+from directory_pipeline.sandbox import SandboxServer, write_sandbox_catalog
 from directory_pipeline.store.jobs import JobStore
 from directory_pipeline.store.migrate import migrate
 
@@ -137,7 +137,8 @@ def main() -> None:
             migrate(dsn)
             knobs = {"*": {"latency_ms_min": 300, "latency_ms_max": 1500}}
             with SandboxServer(work / "ledger.sqlite3") as sandbox:
-                os.environ["SANDBOX_PORT"] = str(sandbox.port)
+                catalog = write_sandbox_catalog(work / "catalog.yaml", sandbox.port)
+                os.environ["DIRECTORY_CATALOG"] = str(catalog)
                 httpx.post(f"{sandbox.url}/__sandbox/knobs", json=knobs, timeout=10)
                 rows = [run_once(work, int(p), dsn, sandbox) for p in args.parallel.split(",")]
         finally:

@@ -8,13 +8,9 @@ from directory_pipeline.browser.capture import capture_page, open_target
 from directory_pipeline.browser.launch import launch_chromium
 from directory_pipeline.forms.mapper import map_form
 from directory_pipeline.forms.schema import FormSchema
-from directory_pipeline.forms.service import (
-    MappedPage,
-    cache_from,
-    classifier_from,
-    directory_for_url,
-)
+from directory_pipeline.forms.service import MappedPage, classifier_from, directory_for_url
 from directory_pipeline.settings import Settings
+from directory_pipeline.store.form_plans import plan_cache_from
 
 
 def capture_target(target: str, browser: Browser) -> FormSchema:
@@ -49,7 +45,7 @@ def map_target(
     plan = map_form(
         schema,
         directory_slug=slug,
-        cache=cache_from(settings) if slug else None,
+        cache=plan_cache_from(settings) if slug else None,
         classifier=classifier_from(settings) if use_llm else None,
     )
     return MappedPage(schema=schema, plan=plan)

@@ -8,17 +8,16 @@ from urllib.parse import urlparse
 
 from directory_pipeline.browser.engine import EngineConfig, SubmissionEngine, SubmissionResult
 from directory_pipeline.browser.evidence import evidence_store
-from directory_pipeline.domain import BusinessProfile, DirectoryEntry, Package
-from directory_pipeline.forms.service import cache_from, classifier_from
+from directory_pipeline.domain import BusinessProfile, DirectoryEntry, Package, load_catalog
+from directory_pipeline.forms.service import classifier_from
 from directory_pipeline.settings import Settings
+from directory_pipeline.store.form_plans import plan_cache_from
 
 
 def directory_for(url: str, settings: Settings) -> DirectoryEntry:
     """The catalog entry whose hosts cover the URL (aimed at this URL), or an ad-hoc one that
     allows only the URL's own host; loopback only for local sandbox hosts."""
-    from directory_pipeline.catalog.active import active_catalog
-
-    entry = active_catalog(settings.sandbox_port, settings.catalog_path).directory_for_url(url)
+    entry = load_catalog(settings.catalog_path).directory_for_url(url)
     if entry is not None:
         return entry.model_copy(update={"submit_url": url, "min_interval_seconds": 0.0})
     host = (urlparse(url).hostname or "").lower()
@@ -51,7 +50,7 @@ def submit_url(
     engine = SubmissionEngine(
         evidence_store(root),
         config=EngineConfig(chromium_executable_path=settings.chromium_executable_path),
-        cache=cache_from(settings),
+        cache=plan_cache_from(settings),
         classifier=classifier_from(settings) if use_llm else None,
     )
     with engine:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import dagster as dg
 
-from directory_pipeline.catalog.active import active_catalog
 from directory_pipeline.defs.resources import SupabaseResource
+from directory_pipeline.domain import load_catalog
 from directory_pipeline.store.directories import upsert_directories
 
 
@@ -17,14 +17,13 @@ from directory_pipeline.store.directories import upsert_directories
     kinds={"postgres", "yaml"},
     description=(
         "Directories we submit to, with their package tier, allowed hosts and politeness "
-        "limits, kept in step with the catalog file in the `directories` table. Includes the "
-        "local sandbox sites when the local stack runs."
+        "limits, kept in step with the catalog file in the `directories` table (the "
+        "local stack's catalog file includes its sandbox sites)."
     ),
 )
 def directory_catalog(supabase: SupabaseResource) -> dg.MaterializeResult:
-    sandbox_port = int(os.environ["SANDBOX_PORT"]) if os.environ.get("SANDBOX_PORT") else None
     catalog_path = os.environ.get("DIRECTORY_CATALOG")
-    catalog = active_catalog(sandbox_port, Path(catalog_path) if catalog_path else None)
+    catalog = load_catalog(Path(catalog_path) if catalog_path else None)
     written = upsert_directories(supabase.database_url, catalog.directories)
     by_tier = {
         tier.package.value: sum(1 for d in catalog.directories if d.tier is tier.package)

@@ -122,8 +122,8 @@ class SubmissionEngineResource(dg.ConfigurableResource):
     def engine_factory(self, database_url: str) -> Callable[[], SubmissionEngine]:
         from directory_pipeline.browser.engine import EngineConfig, SubmissionEngine
         from directory_pipeline.browser.evidence import evidence_store
-        from directory_pipeline.forms.plan_cache import PostgresPlanCache
         from directory_pipeline.store.attempts import AttemptJournal
+        from directory_pipeline.store.form_plans import PostgresPlanCache
 
         classifier = None
         if self.llm_base_url and self.llm_model:

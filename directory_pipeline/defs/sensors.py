@@ -4,10 +4,10 @@ import os
 
 import dagster as dg
 
-from directory_pipeline.catalog.active import active_catalog
 from directory_pipeline.defs.partitions import JOB_TAG, partition_requests
 from directory_pipeline.defs.resources import SqsResource, SupabaseResource
 from directory_pipeline.defs.submissions import submission_job
+from directory_pipeline.domain import load_catalog
 from directory_pipeline.queue.intake import IntakeTick
 from directory_pipeline.settings import load_settings
 from directory_pipeline.store import results
@@ -18,10 +18,7 @@ INTAKE_BUDGET_SECONDS = 30.0  # no new batch after this: a slow database cannot 
 
 
 def _catalog_slugs() -> list[str]:
-    settings = load_settings()
-    return [
-        d.slug for d in active_catalog(settings.sandbox_port, settings.catalog_path).directories
-    ]
+    return [d.slug for d in load_catalog(load_settings().catalog_path).directories]
 
 
 def _has_run(instance: dg.DagsterInstance, job_id: str) -> bool:
@@ -51,7 +48,7 @@ def sqs_job_sensor(
     down valid ones wait for redelivery. Nothing one message does fails the tick."""
     settings = load_settings()
     try:
-        catalog = active_catalog(settings.sandbox_port, settings.catalog_path)
+        catalog = load_catalog(settings.catalog_path)
     except Exception as exc:  # nothing received: the messages wait on the queue untouched
         return dg.SensorResult(skip_reason=f"the directory catalog could not be loaded: {exc}")
     intake = IntakeTick(

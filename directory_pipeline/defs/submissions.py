@@ -8,7 +8,6 @@ import dagster as dg
 from pydantic import Field
 
 from directory_pipeline.analytics.drift import job_results_drift
-from directory_pipeline.catalog.active import active_catalog
 from directory_pipeline.defs.partitions import (
     JOB_TAG,
     jobs_partitions,
@@ -20,7 +19,7 @@ from directory_pipeline.defs.resources import (
     SubmissionEngineResource,
     SupabaseResource,
 )
-from directory_pipeline.domain import SubmissionOutcome, SubmissionStatus
+from directory_pipeline.domain import SubmissionOutcome, SubmissionStatus, load_catalog
 from directory_pipeline.orchestration.run_job import (
     DirectoryDone,
     JobNotRunnable,
@@ -37,7 +36,7 @@ from directory_pipeline.store.claims import ClaimKind, advisory_claim
 
 def _catalog():
     settings = load_settings()
-    return active_catalog(settings.sandbox_port, settings.catalog_path)
+    return load_catalog(settings.catalog_path)
 
 
 def submission_metadata(done: DirectoryDone) -> dict[str, Any]:

@@ -1,6 +1,12 @@
 """Pydantic models for every contract in DESIGN.md: profile, message, catalog, outcome."""
 
-from directory_pipeline.domain.catalog import Catalog, DirectoryEntry, PackageTier, load_catalog
+from directory_pipeline.domain.catalog import (
+    Catalog,
+    DirectoryEntry,
+    PackageTier,
+    load_catalog,
+    write_catalog,
+)
 from directory_pipeline.domain.errors import describe_validation_error
 from directory_pipeline.domain.job import JobStatus
 from directory_pipeline.domain.message import JobMessage
@@ -23,4 +29,5 @@ __all__ = [
     "SubmissionStatus",
     "describe_validation_error",
     "load_catalog",
+    "write_catalog",
 ]

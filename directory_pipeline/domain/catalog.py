@@ -154,9 +154,20 @@ class Catalog(BaseModel):
 
 
 def load_catalog(path: Path | None = None) -> Catalog:
-    """The catalog from `path`, or the one shipped with the package."""
+    """The catalog from `path` (a deployment's own, or the one the local stack writes with
+    its sandbox sites), or the one shipped with the package."""
     if path is None:
         text = resources.files("directory_pipeline.catalog").joinpath("catalog.yaml").read_text()
     else:
         text = path.read_text()
     return Catalog.model_validate(yaml.safe_load(text))
+
+
+def write_catalog(catalog: Catalog, path: Path) -> Path:
+    """Write `catalog` where `load_catalog(path)` reads it back (atomically: a reader never
+    sees half a file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(yaml.safe_dump(catalog.model_dump(mode="json"), sort_keys=False))
+    tmp.replace(path)
+    return path

@@ -1,13 +1,13 @@
-"""Mapping settings and views: the classifier and plan cache a deployment uses, and the
-`map-form` JSON of a mapped page. Opening pages in Chromium is the browser side's job
-(`browser/map_page.py`)."""
+"""Mapping settings and views: the classifier a deployment uses, and the `map-form` JSON of
+a mapped page. Opening pages in Chromium is the browser side's job (`browser/map_page.py`);
+the plan cache is a store (`store/form_plans.py`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from directory_pipeline.domain import BusinessProfile
-from directory_pipeline.forms.mapper import FieldClassifier, PlanCache
+from directory_pipeline.domain import BusinessProfile, load_catalog
+from directory_pipeline.forms.mapper import FieldClassifier
 from directory_pipeline.forms.options import choose_options
 from directory_pipeline.forms.plan import FieldDecision, FormPlan
 from directory_pipeline.forms.schema import FormField, FormSchema
@@ -34,20 +34,9 @@ def classifier_from(settings: Settings) -> FieldClassifier | None:
     )
 
 
-def cache_from(settings: Settings) -> PlanCache | None:
-    if not settings.database_url:
-        return None
-    from directory_pipeline.forms.plan_cache import PostgresPlanCache
-
-    return PostgresPlanCache(settings.database_url)
-
-
 def directory_for_url(url: str, settings: Settings) -> str | None:
     """The catalog slug whose hosts include the URL's host, if any."""
-    from directory_pipeline.catalog.active import active_catalog
-
-    catalog = active_catalog(settings.sandbox_port, settings.catalog_path)
-    entry = catalog.directory_for_url(url)
+    entry = load_catalog(settings.catalog_path).directory_for_url(url)
     return entry.slug if entry else None
 
 

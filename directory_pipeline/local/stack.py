@@ -1,7 +1,9 @@
 """The whole local stack behind `directory-pipeline dev`, with all state in one folder.
 
-Order: Postgres (migrated) → SQS API with queue + DLQ → sandbox sites → Dagster. The state
-file `stack.json` tells every other command where each service is.
+Order: Postgres (migrated) → SQS API with queue + DLQ → sandbox sites → the catalog file
+(the given or shipped catalog plus the sandbox sites, `<state_dir>/catalog.yaml`, which
+`DIRECTORY_CATALOG` points at) → Dagster. The state file `stack.json` tells every other
+command where each service is. Needs the `local` extra (`uv sync --extra local`).
 """
 
 from __future__ import annotations
@@ -14,62 +16,28 @@ import shutil
 import signal
 import sys
 from pathlib import Path
-from typing import Any
 
 import psutil
-from pydantic import BaseModel
 
-from directory_pipeline.catalog.active import active_catalog
+from directory_pipeline.domain import load_catalog
 from directory_pipeline.local.dagster_dev import DagsterDev
 from directory_pipeline.local.llm_server import MODEL_ALIAS, LocalLlm, local_llm_available
 from directory_pipeline.local.ports import free_port, wait_for_port
 from directory_pipeline.local.postgres import LocalPostgres
 from directory_pipeline.local.processes import ChildProcess
 from directory_pipeline.local.sqs import LOCAL_CREDENTIALS, LocalSqs
+from directory_pipeline.local.state import StackPorts, StackState, pid_alive, read_stack_state
 from directory_pipeline.queue.sqs import create_queues, sqs_client
+from directory_pipeline.sandbox import write_sandbox_catalog
 from directory_pipeline.settings import Settings, stack_file
 from directory_pipeline.state_dir import STATE_DIR_ENV
 from directory_pipeline.store.directories import upsert_directories
 from directory_pipeline.store.migrate import migrate
 
 DEFAULT_UI_PORT = 3000
+CATALOG_FILE = "catalog.yaml"
 
-
-class StackPorts(BaseModel):
-    postgres: int
-    sqs: int
-    sandbox: int
-    dagster: int
-    llm: int = 0
-
-
-class StackState(BaseModel):
-    """What `stack.json` holds."""
-
-    pid: int
-    running: bool
-    started_at: dt.datetime
-    ports: StackPorts
-    settings: dict[str, Any]
-    dagster_url: str
-    child_pids: list[int] = []
-
-
-def read_stack_state(state_dir: Path) -> StackState | None:
-    path = stack_file(state_dir)
-    if not path.exists():
-        return None
-    return StackState.model_validate_json(path.read_text())
-
-
-def pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+__all__ = ["LocalStack", "StackPorts", "StackState", "pid_alive", "read_stack_state"]
 
 
 def _stop_strays(pids: list[int], state_dir: Path) -> None:
@@ -95,6 +63,11 @@ class LocalStack:
         self.dagster: DagsterDev | None = None
         self.llm: LocalLlm | None = None
         self.settings: Settings | None = None
+        self.ports: StackPorts | None = None
+
+    @property
+    def sandbox_url(self) -> str | None:
+        return f"http://127.0.0.1:{self.ports.sandbox}" if self.ports else None
 
     def _ports(self) -> StackPorts:
         previous = read_stack_state(self.state_dir)
@@ -130,7 +103,7 @@ class LocalStack:
     def start(self) -> Settings:
         self.state_dir.mkdir(parents=True, exist_ok=True)
         self.logs.mkdir(exist_ok=True)
-        ports = self._ports()
+        ports = self.ports = self._ports()
 
         self.postgres = LocalPostgres(self.state_dir / "postgres", ports.postgres)
         self.postgres.start()
@@ -175,6 +148,12 @@ class LocalStack:
             llm_base_url, llm_model = self.llm.base_url, MODEL_ALIAS
 
         chromium = os.environ.get("CHROMIUM_EXECUTABLE_PATH") or shutil.which("chromium")
+        base_catalog = os.environ.get("DIRECTORY_CATALOG")
+        catalog_path = write_sandbox_catalog(
+            self.state_dir / CATALOG_FILE,
+            ports.sandbox,
+            Path(base_catalog) if base_catalog else None,
+        )
         self.settings = Settings(
             state_dir=self.state_dir,
             database_url=dsn,
@@ -189,15 +168,11 @@ class LocalStack:
             llm_model=llm_model,
             llm_api_key=os.environ.get("LLM_API_KEY"),
             evidence_root=str(self.state_dir / "evidence"),
-            sandbox_port=ports.sandbox,
-            catalog_path=Path(os.environ["DIRECTORY_CATALOG"])
-            if os.environ.get("DIRECTORY_CATALOG")
-            else None,
+            catalog_path=catalog_path,
             dagster_home=str(self.state_dir / "dagster"),
             dagster_webserver_url=f"http://127.0.0.1:{ports.dagster}",
         )
-        catalog = active_catalog(ports.sandbox, self.settings.catalog_path)
-        upsert_directories(dsn, catalog.directories)
+        upsert_directories(dsn, load_catalog(catalog_path).directories)
         self._write_state(ports, running=True)
 
         self.dagster = DagsterDev(

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from directory_pipeline.domain import Catalog, DirectoryEntry, Package, load_catalog, write_catalog
+
 from .hostile import HOSTILE_DEFINITIONS
 from .site import SandboxSite
 from .sites import SITE_DEFINITIONS, SiteDefinition
@@ -33,3 +37,38 @@ def site_url(slug: str, port: int, host: str = "localhost") -> str:
 def slug_of_host(hostname: str) -> str | None:
     """The site a Host header addresses: the first dot-separated label that is a site slug."""
     return next((label for label in hostname.split(".") if label in _BY_SLUG), None)
+
+
+def sandbox_directories(port: int) -> list[DirectoryEntry]:
+    """Catalog entries for the sandbox sites served on `port` (loopback, no politeness wait)."""
+    return [
+        DirectoryEntry(
+            slug=site.slug,
+            name=site.name,
+            submit_url=site_url(site.slug, port),
+            tier=Package(site.tier),
+            requires_payment=site.requires_payment,
+            language=site.language,
+            sandbox=True,
+            hosts=[f"{site.slug}.localhost"],
+            max_concurrency=2,
+            min_interval_seconds=0.0,
+        )
+        for site in SITES
+    ]
+
+
+def with_sandbox_sites(catalog: Catalog, port: int) -> Catalog:
+    """`catalog` plus the sandbox sites on `port`; sandbox sites it already lists (a catalog
+    written for an earlier port) are replaced, not listed twice."""
+    sandbox = sandbox_directories(port)
+    slugs = {entry.slug for entry in sandbox}
+    kept = [d for d in catalog.directories if d.slug not in slugs]
+    return Catalog(packages=catalog.packages, directories=[*kept, *sandbox])
+
+
+def write_sandbox_catalog(path: Path, port: int, base: Path | None = None) -> Path:
+    """Write the catalog the product reads while the local stack runs: the catalog at `base`
+    (the shipped one by default) plus the sandbox sites on `port`. Point `DIRECTORY_CATALOG`
+    at the returned path; the product itself knows nothing of the sandbox."""
+    return write_catalog(with_sandbox_sites(load_catalog(base), port), path)

@@ -22,9 +22,8 @@ from directory_pipeline.browser.engine import (
     SubmissionResult,
 )
 from directory_pipeline.browser.evidence import LocalEvidenceStore
-from directory_pipeline.catalog.active import sandbox_directories
 from directory_pipeline.domain import BusinessProfile, DirectoryEntry, SubmissionStatus
-from directory_pipeline.sandbox import SandboxServer
+from directory_pipeline.sandbox import SandboxServer, sandbox_directories
 from directory_pipeline.store.attempts import AttemptJournal
 from directory_pipeline_tests.conftest import SAMPLE_PROFILE
 

@@ -13,10 +13,9 @@ from playwright.sync_api import Browser
 from directory_pipeline.browser.evidence import LocalEvidenceStore, evidence_store
 from directory_pipeline.browser.guard import NetworkGuard
 from directory_pipeline.browser.throttle import DirectoryThrottle
-from directory_pipeline.catalog.active import sandbox_directories
 from directory_pipeline.domain import DirectoryEntry, Package
 from directory_pipeline.local.sqs import LocalSqs
-from directory_pipeline.sandbox import SandboxServer
+from directory_pipeline.sandbox import SandboxServer, sandbox_directories
 
 
 def _entry(**extra: object) -> DirectoryEntry:

@@ -24,7 +24,6 @@ import pytest
 
 from directory_pipeline.browser.engine import SubmissionEngine, SubmissionResult
 from directory_pipeline.browser.evidence import LocalEvidenceStore
-from directory_pipeline.catalog.active import sandbox_directories
 from directory_pipeline.domain import (
     BusinessProfile,
     DirectoryEntry,
@@ -33,6 +32,7 @@ from directory_pipeline.domain import (
     SubmissionStatus,
 )
 from directory_pipeline.sandbox import SandboxServer
+from directory_pipeline.sandbox.catalog import sandbox_directories
 from directory_pipeline.store.attempts import AttemptJournal
 from directory_pipeline.store.claims import ClaimKind, advisory_claim
 from directory_pipeline.store.directory_pace import PostgresDirectoryThrottle

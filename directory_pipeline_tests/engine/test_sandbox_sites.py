@@ -34,9 +34,15 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from directory_pipeline.browser.engine import EngineConfig, SubmissionEngine, SubmissionResult
 from directory_pipeline.browser.evidence import LocalEvidenceStore
-from directory_pipeline.catalog.active import sandbox_directories
 from directory_pipeline.domain import BusinessProfile, DirectoryEntry, SubmissionStatus
-from directory_pipeline.sandbox import SITES, Ledger, LedgerEntry, SandboxServer, SandboxSite
+from directory_pipeline.sandbox import (
+    SITES,
+    Ledger,
+    LedgerEntry,
+    SandboxServer,
+    SandboxSite,
+    sandbox_directories,
+)
 from directory_pipeline_tests.conftest import SAMPLE_PROFILE
 
 PROFILE = BusinessProfile.model_validate(SAMPLE_PROFILE)

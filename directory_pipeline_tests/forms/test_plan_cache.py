@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from directory_pipeline.forms.mapper import map_form
 from directory_pipeline.forms.plan import FieldDecision
-from directory_pipeline.forms.plan_cache import PostgresPlanCache
 from directory_pipeline.forms.schema import FormField, FormSchema
+from directory_pipeline.store.form_plans import PostgresPlanCache
 from directory_pipeline_tests.forms.test_heuristics import field, schema
 
 

@@ -14,7 +14,7 @@ from directory_pipeline.defs.resources import (
     SubmissionEngineResource,
     SupabaseResource,
 )
-from directory_pipeline.sandbox import SandboxServer
+from directory_pipeline.sandbox import SandboxServer, write_sandbox_catalog
 
 
 @pytest.fixture
@@ -24,7 +24,9 @@ def dagster_env(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> dict[str, Any]:
-    monkeypatch.setenv("SANDBOX_PORT", str(sandbox_server.port))
+    # The product sees the sandbox sites as the local stack shows them: in a catalog file.
+    catalog = write_sandbox_catalog(tmp_path / "catalog.yaml", sandbox_server.port)
+    monkeypatch.setenv("DIRECTORY_CATALOG", str(catalog))
     monkeypatch.setenv("SQS_REDELIVERY_SECONDS", "0")  # the next tick sees kept messages
     httpx.post(
         f"{sandbox_server.url}/__sandbox/reset", json={"knobs": True}, timeout=10

@@ -30,10 +30,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from directory_pipeline.catalog.active import active_catalog
 from directory_pipeline.defs.resources import SupabaseResource
 from directory_pipeline.defs.sensors import JOB_TAG, sqs_job_sensor
-from directory_pipeline.domain import JobMessage, JobStatus
+from directory_pipeline.domain import JobMessage, JobStatus, load_catalog
 from directory_pipeline.local.ports import free_port
 from directory_pipeline.queue import JobQueue
 from directory_pipeline.queue.intake import (
@@ -50,7 +49,7 @@ from directory_pipeline.queue.intake import (
     read_body,
 )
 from directory_pipeline.queue.sqs import MAX_RECEIVE_COUNT
-from directory_pipeline.sandbox import SITES
+from directory_pipeline.sandbox import SITES, with_sandbox_sites
 from directory_pipeline.store.jobs import JobRow, JobStore
 from directory_pipeline_tests.conftest import SAMPLE_PROFILE
 from directory_pipeline_tests.orchestration.flow import in_thread, tick
@@ -287,7 +286,7 @@ def test_malformed_bodies_go_to_the_dlq_with_reasons_and_valid_jobs_in_the_batch
 # 2. The pure decisions
 
 
-CATALOG = active_catalog(sandbox_port=8123)
+CATALOG = with_sandbox_sites(load_catalog(), 8123)
 
 
 @pytest.mark.parametrize(("name", "case"), list(MALFORMED.items()))

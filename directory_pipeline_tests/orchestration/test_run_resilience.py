@@ -28,7 +28,6 @@ from directory_pipeline.analytics.outcomes import outcome_file
 from directory_pipeline.browser.attempt import AttemptHooks
 from directory_pipeline.browser.engine import SubmissionEngine, SubmissionResult
 from directory_pipeline.browser.evidence import LocalEvidenceStore
-from directory_pipeline.catalog.active import active_catalog
 from directory_pipeline.defs.job_lifecycle import (
     cancelled_job_run_sensor,
     failed_job_run_sensor,
@@ -37,7 +36,7 @@ from directory_pipeline.defs.job_lifecycle import (
 )
 from directory_pipeline.defs.partitions import JOB_TAG, JOBS
 from directory_pipeline.defs.resources import SupabaseResource
-from directory_pipeline.domain import SubmissionOutcome, SubmissionStatus
+from directory_pipeline.domain import SubmissionOutcome, SubmissionStatus, load_catalog
 from directory_pipeline.local.postgres import LocalPostgres
 from directory_pipeline.orchestration.run_job import (
     DirectoryDone,
@@ -47,6 +46,7 @@ from directory_pipeline.orchestration.run_job import (
     submit_all,
 )
 from directory_pipeline.sandbox import SandboxServer
+from directory_pipeline.sandbox.catalog import with_sandbox_sites
 from directory_pipeline.store.attempts import AttemptJournal
 from directory_pipeline.store.claims import ClaimKind, advisory_claim
 from directory_pipeline.store.directory_pace import PostgresDirectoryThrottle
@@ -76,7 +76,7 @@ def _posts(server: SandboxServer) -> dict[str, int]:
 
 def _plan(dsn: str, server: SandboxServer, sites: list[str]) -> JobPlan:
     job_id = insert_job(dsn, directories=sites)
-    return plan_job(dsn, active_catalog(server.port), job_id)
+    return plan_job(dsn, with_sandbox_sites(load_catalog(), server.port), job_id)
 
 
 def _new_submitters(before: set[threading.Thread]) -> list[str]:

@@ -19,8 +19,7 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
-from directory_pipeline.catalog.active import sandbox_directories
-from directory_pipeline.sandbox import SITES, SandboxServer, get_site
+from directory_pipeline.sandbox import SITES, SandboxServer, get_site, sandbox_directories
 from directory_pipeline.sandbox.commands import sandbox
 from directory_pipeline.sandbox.hostile import FIELD_KEYS, HOSTILE_SITES, HostileSite
 from directory_pipeline.sandbox.outside import THANKS_PAGE, OutsideServer

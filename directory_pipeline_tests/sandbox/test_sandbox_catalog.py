@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
-from directory_pipeline.sandbox import SITES, SandboxSite, get_site, site_url
+from directory_pipeline.domain import load_catalog
+from directory_pipeline.sandbox import (
+    SITES,
+    SandboxSite,
+    get_site,
+    site_url,
+    write_sandbox_catalog,
+)
 
 REQUIRED_FEATURES = {
     "wizard",
@@ -101,3 +109,27 @@ def test_site_model_rejects_bad_slugs() -> None:
             tier="starter",
             description="x",
         )
+
+
+def test_the_stack_catalog_file_is_the_shipped_catalog_plus_the_sandbox_sites(
+    tmp_path: Path,
+) -> None:
+    """What the product reads while the local stack runs: a plain catalog file."""
+    path = write_sandbox_catalog(tmp_path / "catalog.yaml", 8765)
+    shipped, written = load_catalog(), load_catalog(path)
+    assert written.packages == shipped.packages
+    assert written.directories[: len(shipped.directories)] == shipped.directories
+    sandbox = written.directories[len(shipped.directories) :]
+    assert [d.slug for d in sandbox] == [s.slug for s in SITES]
+    assert all(d.sandbox and d.hosts == [f"{d.slug}.localhost"] for d in sandbox)
+    assert written.directory("citylocal-hub").submit_url == site_url("citylocal-hub", 8765)
+
+
+def test_rewriting_the_stack_catalog_for_a_new_port_replaces_the_sandbox_sites(
+    tmp_path: Path,
+) -> None:
+    base = write_sandbox_catalog(tmp_path / "base.yaml", 8765)
+    again = load_catalog(write_sandbox_catalog(tmp_path / "catalog.yaml", 9876, base=base))
+    slugs = [d.slug for d in again.directories]
+    assert len(slugs) == len(set(slugs)) == len(load_catalog(base).directories)
+    assert again.directory("citylocal-hub").submit_url == site_url("citylocal-hub", 9876)

@@ -1,11 +1,13 @@
 """Form plans cached in Postgres by (directory, fingerprint): a form seen before costs no
-model call; a changed form has a new fingerprint and gets a new plan."""
+model call; a changed form has a new fingerprint and gets a new plan. Implements
+`forms.mapper.PlanCache`; the forms side knows only that protocol."""
 
 from __future__ import annotations
 
 from psycopg.types.json import Jsonb
 
 from directory_pipeline.forms.plan import FormPlan
+from directory_pipeline.settings import Settings
 from directory_pipeline.store.database import connect
 
 
@@ -42,3 +44,9 @@ class PostgresPlanCache:
                 (directory_slug,),
             ).fetchall()
         return [r["fingerprint"] for r in rows]
+
+
+def plan_cache_from(settings: Settings) -> PostgresPlanCache | None:
+    """The deployment's plan cache; none when no database is configured (plans are then
+    made afresh each time)."""
+    return PostgresPlanCache(settings.database_url) if settings.database_url else None
