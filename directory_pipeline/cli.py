@@ -1,4 +1,4 @@
-"""`directory-pipeline`: the command line (DESIGN §6)."""
+"""`directory-pipeline`: the command line (contracts §6)."""
 
 from __future__ import annotations
 
@@ -184,7 +184,7 @@ def _read_profile(path: Path) -> BusinessProfile:
     "profile_path",
     required=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The business profile as JSON (DESIGN §2 keys).",
+    help="The business profile as JSON (contracts §2 keys).",
 )
 @click.option("--directories", default=None, help="Explicit directory slugs, comma-separated.")
 @click.option(

@@ -1,4 +1,4 @@
-"""Where the local stack keeps its state, and how every command finds it (DESIGN §6)."""
+"""Where the local stack keeps its state, and how every command finds it (contracts §6)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A job's status moves forward only (DESIGN §4, §5): the transition table itself, and the
+"""A job's status moves forward only (contracts §4.1): the transition table itself, and the
 conditional SQL in `store/results.py` that writes it, against a real Postgres (the suite's
 embedded server, a fresh migrated database per test). Nothing here is faked."""
 

@@ -2,7 +2,7 @@
 
 It takes what the attempt driver observed — the form page's answer, the page before and
 after the submit click, the submit control's own request and its answer, what the guard
-blocked — and applies DESIGN §5:
+blocked — and applies contracts §5:
 
 * `submitted` needs all three proofs: the submit request reached the directory and was
   answered 2xx/3xx without leaving it; the confirmation is new (not on the page before the
@@ -375,7 +375,7 @@ def _read_answer(observed: Observation, exchange: SubmitExchange) -> Judgement:
 
 
 def judge(observed: Observation) -> Judgement:
-    """The outcome of one attempt and whether another POST is allowed (DESIGN §5)."""
+    """The outcome of one attempt and whether another POST is allowed (contracts §5)."""
     if not observed.clicked:
         return _before_click(observed)
     exchange = observed.submit

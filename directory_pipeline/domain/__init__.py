@@ -1,4 +1,4 @@
-"""Pydantic models for every contract in DESIGN.md: profile, message, catalog, outcome."""
+"""Pydantic models for every contract in docs/contracts.md: profile, message, catalog, outcome."""
 
 from directory_pipeline.domain.catalog import (
     Catalog,

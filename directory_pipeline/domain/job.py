@@ -1,4 +1,4 @@
-"""Lifecycle of a row in the `jobs` table (DESIGN §4, §5): forward only.
+"""Lifecycle of a row in the `jobs` table (contracts §4.1): forward only.
 
 `pending → in_progress → completed | partially_completed | failed`. A finished job is never
 reopened, except by an explicit staff re-run; nothing else (no sensor, no retry) moves a

@@ -1,4 +1,4 @@
-"""The SQS message the web shop sends for a paid job (DESIGN §3, schema_version 1)."""
+"""The SQS message the web shop sends for a paid job (contracts §3, schema_version 1)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""What happened when a profile was sent to one directory (DESIGN §5).
+"""What happened when a profile was sent to one directory (contracts §5).
 
 The validators encode the rule the product exists for: no status without the proof it needs.
 """

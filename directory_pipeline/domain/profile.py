@@ -1,4 +1,4 @@
-"""The business profile: the only source of values a form is ever filled with (DESIGN §2)."""
+"""The business profile: the only source of values a form is ever filled with (contracts §2)."""
 
 from __future__ import annotations
 

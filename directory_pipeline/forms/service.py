@@ -55,7 +55,7 @@ def preview_value(
 
 
 def plan_as_json(mapped: MappedPage, profile: BusinessProfile | None = None) -> dict:
-    """DESIGN §6's `map-form --json` shape, plus what the engine would do with each field."""
+    """contracts §6's `map-form --json` shape, plus what the engine would do with each field."""
     rows = []
     for field in mapped.schema.fields:
         decision = mapped.plan.decision(field.key) or FieldDecision.leave(field.key, "unmapped")

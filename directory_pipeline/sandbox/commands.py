@@ -97,7 +97,7 @@ def serve(
 
 @sandbox.command()
 @click.option("--site", default=None, help="Only this site's entries.")
-@click.option("--json", "as_json", is_flag=True, help="Print the DESIGN §6 JSON list.")
+@click.option("--json", "as_json", is_flag=True, help="Print the contracts §6 JSON list.")
 @_state_dir_option
 def ledger(site: str | None, as_json: bool, state_dir: Path | None) -> None:
     """Print the submissions the sandbox sites recorded."""

@@ -28,7 +28,7 @@ CREATE INDEX IF NOT EXISTS entries_site ON entries (site);
 
 
 class LedgerEntry(BaseModel):
-    """One recorded submission; its JSON form is the DESIGN §6 ledger entry."""
+    """One recorded submission; its JSON form is the contracts §6 ledger entry."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -116,5 +116,5 @@ class Ledger:
 
 
 def entries_json(entries: Sequence[LedgerEntry]) -> list[dict[str, object]]:
-    """Entries as the JSON-ready list of DESIGN §6."""
+    """Entries as the JSON-ready list of contracts §6."""
     return [entry.model_dump(mode="json") for entry in entries]

@@ -10,7 +10,7 @@ Tier = Literal["starter", "growth", "pro", "enterprise"]
 """The cheapest listing package that includes a directory."""
 
 Outcome = Literal["submitted", "live", "needs_review", "rejected", "skipped", "failed"]
-"""A submission outcome status (DESIGN §5)."""
+"""A submission outcome status (contracts §5)."""
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 

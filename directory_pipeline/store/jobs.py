@@ -82,7 +82,7 @@ class JobStore:
 
         Idempotent and safe against a concurrent writer of the same job: a row that exists
         already is kept as it is, except that a row without a business profile takes the
-        message's (DESIGN §3: the row is the source of the profile when a message has none).
+        message's (contracts §3: the row is the source of the profile when a message has none).
         Returns what happened to the row.
         """
         business = (

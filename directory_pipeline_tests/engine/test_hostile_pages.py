@@ -8,7 +8,7 @@ there, and it counts every request that reaches it.
 
 Each hostile site is submitted to once with `SAMPLE_PROFILE` (lazily, by the first test that
 needs it) and the tests below check one property of that run each: the honest status
-(DESIGN §5: nothing is `submitted` without proof, nothing retried that the directory may
+(contracts §5: nothing is `submitted` without proof, nothing retried that the directory may
 have received), the exact number of listing POSTs in the ledger, zero requests at the
 outside server, and, for pages that try to leave on their own, that the engine reports the
 requests it blocked.

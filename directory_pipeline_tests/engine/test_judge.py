@@ -1,4 +1,4 @@
-"""The judge, rule by rule (DESIGN §5): what one attempt proved, and whether another POST is
+"""The judge, rule by rule (contracts §5): what one attempt proved, and whether another POST is
 allowed.
 
 Pure unit tests, no peers: no browser, no server, no database. Each case is an
@@ -864,7 +864,7 @@ def _judged_table() -> list[tuple[str, Observation, Judgement]]:
 
 
 def _may_retry(observation: Observation) -> bool:
-    """DESIGN §5: a new POST only when the directory provably did not process the attempt."""
+    """contracts §5: a new POST only when the directory provably did not process the attempt."""
     if not observation.clicked:
         return True
     exchange = observation.submit

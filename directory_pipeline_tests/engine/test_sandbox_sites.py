@@ -51,7 +51,7 @@ BY_SLUG = {site.slug: site for site in SITES}
 # Sites where the engine's honest answer for SAMPLE_PROFILE (a bakery in San Francisco, US)
 # is stricter than the catalogue's expected outcome (which assumes a business the site can
 # describe). Each of these asks for a required country from a list without the United
-# States, so the profile cannot fill the form truthfully: DESIGN §5 makes that
+# States, so the profile cannot fill the form truthfully: contracts §5 makes that
 # `needs_review` (a blocker a person must look at), and nothing may be posted: sending the
 # pre-selected default instead would list a US business as German or Spanish.
 COUNTRY_NOT_OFFERED = {
@@ -359,7 +359,7 @@ def _describe(run: SiteRun) -> str:
 def test_status_is_the_honest_one(site: SandboxSite, site_run: Callable[..., SiteRun]) -> None:
     """The catalogue's expected outcome, except on the sites that ask for a country this
     profile's (United States) is not among: there a required field cannot be filled
-    truthfully, so `needs_review` naming that field (DESIGN §5) is the honest answer."""
+    truthfully, so `needs_review` naming that field (contracts §5) is the honest answer."""
     run = site_run(site)
     outcome = run.result.outcome
     assert outcome.status is honest_status(site), _describe(run)

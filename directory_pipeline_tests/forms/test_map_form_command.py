@@ -1,4 +1,4 @@
-"""`directory-pipeline map-form` on the sandbox sites, as staff would run it (DESIGN §6)."""
+"""`directory-pipeline map-form` on the sandbox sites, as staff would run it (contracts §6)."""
 
 from __future__ import annotations
 

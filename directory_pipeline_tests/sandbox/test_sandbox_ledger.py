@@ -1,4 +1,4 @@
-"""The ledger: SQLite in WAL mode, readable from elsewhere, JSON exactly as DESIGN §6."""
+"""The ledger: SQLite in WAL mode, readable from elsewhere, JSON exactly as contracts §6."""
 
 from __future__ import annotations
 
