@@ -1,0 +1,64 @@
+"""The shape staff and automation rely on, pinned: asset keys and their partitions, checks,
+jobs, sensors and schedules. A change here is a change to what the UI shows and what runs,
+so it must be deliberate (update the snapshot in the same commit, and the README's table)."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from directory_pipeline.definitions import defs
+
+SNAPSHOT = {
+    "assets": {
+        "directory_catalog": None,
+        "paid_job": "jobs",
+        "listing_submission": "directories*jobs",
+        "directory_success_rates": None,
+        "job_summaries": None,
+        "success_rate_chart": None,
+    },
+    "checks": {("paid_job", "job_results_in_sync")},
+    "jobs": {
+        "submission_job",
+        "resubmit_directory",
+        "repair_job_results",
+        "partition_retention_job",
+    },
+    "sensors": {
+        "sqs_job_sensor",
+        "pending_jobs_sensor",
+        "stalled_jobs_sensor",
+        "failed_job_run_sensor",
+        "cancelled_job_run_sensor",
+    },
+    "schedules": {"partition_retention_job_schedule"},
+}
+
+
+def _partitions(spec: dg.AssetSpec) -> str | None:
+    definition = spec.partitions_def
+    if definition is None:
+        return None
+    if isinstance(definition, dg.MultiPartitionsDefinition):
+        return "*".join(sorted(str(d.partitions_def.name) for d in definition.partitions_defs))  # type: ignore[attr-defined]
+    return str(definition.name)  # type: ignore[attr-defined]
+
+
+def test_the_definitions_match_the_snapshot() -> None:
+    repository = defs.get_repository_def()
+    graph = repository.asset_graph
+    assets = {
+        key.to_user_string(): _partitions(graph.get(key).to_asset_spec())  # type: ignore[attr-defined]
+        for key in graph.get_all_asset_keys()
+    }
+    checks = {(check.asset_key.to_user_string(), check.name) for check in graph.asset_check_keys}
+    jobs = {j.name for j in repository.get_all_jobs() if not j.name.startswith("__")}
+    sensors = {s.name for s in repository.sensor_defs}
+    schedules = {s.name for s in repository.schedule_defs}
+    assert {
+        "assets": assets,
+        "checks": checks,
+        "jobs": jobs,
+        "sensors": sensors,
+        "schedules": schedules,
+    } == SNAPSHOT
