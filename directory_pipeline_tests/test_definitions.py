@@ -12,7 +12,7 @@ import psycopg
 import pytest
 
 from directory_pipeline.defs.catalog import directory_catalog
-from directory_pipeline.defs.resources import SqsResource, SupabaseResource
+from directory_pipeline.defs.resources import CatalogResource, SqsResource, SupabaseResource
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -45,7 +45,10 @@ def test_directory_catalog_asset_writes_the_directories_table(
 ) -> None:
     result = dg.materialize(
         [directory_catalog],
-        resources={"supabase": SupabaseResource(database_url=migrated_database_url)},
+        resources={
+            "supabase": SupabaseResource(database_url=migrated_database_url),
+            "catalog": CatalogResource(path=str(catalog_file)),
+        },
     )
     assert result.success
     [materialization] = result.asset_materializations_for_node("directory_catalog")

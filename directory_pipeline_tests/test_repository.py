@@ -36,3 +36,17 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
     ci = (ROOT / ".ci" / "run").read_text()
     assert "make test    #" in readme
     assert ci.rstrip().splitlines()[-1] == "make test"
+
+
+def test_definitions_read_settings_only_through_their_resource_set() -> None:
+    """Configuration flows through resources: no module of `defs/` but the resource set reads
+    the environment or the settings loader."""
+    readers = ("os.environ", "os.getenv", "getenv(", "load_settings")
+    offenders = [
+        f"{path.relative_to(ROOT)}: {reader}"
+        for path in sorted((ROOT / "directory_pipeline" / "defs").glob("*.py"))
+        if path.name != "resources.py"
+        for reader in readers
+        if reader in path.read_text()
+    ]
+    assert offenders == []

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import dagster as dg
 
-from directory_pipeline.defs.resources import SupabaseResource
-from directory_pipeline.domain import load_catalog
+from directory_pipeline.defs.resources import CatalogResource, SupabaseResource
 from directory_pipeline.store.directories import upsert_directories
 
 
@@ -21,24 +17,23 @@ from directory_pipeline.store.directories import upsert_directories
         "local stack's catalog file includes its sandbox sites)."
     ),
 )
-def directory_catalog(supabase: SupabaseResource) -> dg.MaterializeResult:
-    catalog_path = os.environ.get("DIRECTORY_CATALOG")
-    catalog = load_catalog(Path(catalog_path) if catalog_path else None)
-    written = upsert_directories(supabase.database_url, catalog.directories)
+def directory_catalog(supabase: SupabaseResource, catalog: CatalogResource) -> dg.MaterializeResult:
+    directories = catalog.catalog()
+    written = upsert_directories(supabase.database_url, directories.directories)
     by_tier = {
-        tier.package.value: sum(1 for d in catalog.directories if d.tier is tier.package)
-        for tier in catalog.packages
+        tier.package.value: sum(1 for d in directories.directories if d.tier is tier.package)
+        for tier in directories.packages
     }
     return dg.MaterializeResult(
         metadata={
             "directories": dg.MetadataValue.int(written),
-            "enabled": dg.MetadataValue.int(sum(d.enabled for d in catalog.directories)),
+            "enabled": dg.MetadataValue.int(sum(d.enabled for d in directories.directories)),
             "by_tier": dg.MetadataValue.json(by_tier),
             "packages": dg.MetadataValue.md(
                 "| package | price | directories |\n|---|---|---|\n"
                 + "\n".join(
                     f"| {t.package.value} | ${t.price_usd} | {t.directories} |"
-                    for t in catalog.packages
+                    for t in directories.packages
                 )
             ),
         }

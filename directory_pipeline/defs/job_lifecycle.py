@@ -7,13 +7,12 @@ killed worker, a daemon restart) is resumed by a new run: the attempt journal ma
 since a directory clicked but not answered is settled `needs_review`, never submitted again.
 """
 
-import os
 import uuid
 
 import dagster as dg
 
 from directory_pipeline.defs.partitions import JOB_TAG, partition_requests
-from directory_pipeline.defs.resources import SupabaseResource
+from directory_pipeline.defs.resources import JobPolicyResource, SupabaseResource
 from directory_pipeline.defs.submissions import submission_job
 from directory_pipeline.store import results
 
@@ -43,10 +42,16 @@ def _runs_of(instance: dg.DagsterInstance, job_id: str) -> int:
 
 
 def _settle(
-    instance: dg.DagsterInstance, run: dg.DagsterRun, why: str, log: object, *, resumable: bool
+    dsn: str,
+    instance: dg.DagsterInstance,
+    run: dg.DagsterRun,
+    why: str,
+    log: object,
+    *,
+    resumable: bool,
 ) -> None:
-    job_id, dsn = _job_id(run), os.environ.get("DATABASE_URL")
-    if job_id is None or not dsn:
+    job_id = _job_id(run)
+    if job_id is None:
         return
     if run.tags.get(_WILL_RETRY) == "true":
         return  # the retry will carry the job on
@@ -65,9 +70,16 @@ def _settle(
     "never over a finished status; a job with directories still open is left for the "
     "stalled-job sweep to resume (up to three runs in all).",
 )
-def failed_job_run_sensor(context: dg.RunFailureSensorContext) -> None:
+def failed_job_run_sensor(context: dg.RunFailureSensorContext, supabase: SupabaseResource) -> None:
     why = (context.failure_event.message or "run failed")[:1500]
-    _settle(context.instance, context.dagster_run, why, context.log, resumable=True)
+    _settle(
+        supabase.database_url,
+        context.instance,
+        context.dagster_run,
+        why,
+        context.log,
+        resumable=True,
+    )
 
 
 @dg.run_status_sensor(
@@ -76,9 +88,16 @@ def failed_job_run_sensor(context: dg.RunFailureSensorContext) -> None:
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Settles a job honestly when staff cancel its run.",
 )
-def cancelled_job_run_sensor(context: dg.RunStatusSensorContext) -> None:
+def cancelled_job_run_sensor(
+    context: dg.RunStatusSensorContext, supabase: SupabaseResource
+) -> None:
     _settle(
-        context.instance, context.dagster_run, "its run was cancelled", context.log, resumable=False
+        supabase.database_url,
+        context.instance,
+        context.dagster_run,
+        "its run was cancelled",
+        context.log,
+        resumable=False,
     )
 
 
@@ -99,9 +118,9 @@ def has_live_run(instance: dg.DagsterInstance, job_id: str) -> bool:
     "daemon): a new run finishes the directories not yet settled.",
 )
 def stalled_jobs_sensor(
-    context: dg.SensorEvaluationContext, supabase: SupabaseResource
+    context: dg.SensorEvaluationContext, supabase: SupabaseResource, policy: JobPolicyResource
 ) -> dg.SensorResult:
-    minutes = float(os.environ.get("STALLED_JOB_MINUTES", "15"))
+    minutes = policy.stalled_minutes
     idle = [str(j) for j in results.in_progress_jobs_idle_for(supabase.database_url, minutes)]
     stalled = [j for j in idle if not has_live_run(context.instance, j)]
     runs = {j: _runs_of(context.instance, j) for j in stalled}

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import dagster as dg
 from pydantic import Field
 
+from directory_pipeline.domain import Catalog, load_catalog
 from directory_pipeline.queue import JobQueue
 from directory_pipeline.queue.sqs import sqs_client
 from directory_pipeline.store.database import Connection, connect
@@ -66,6 +67,37 @@ class SqsResource(dg.ConfigurableResource):
         return JobQueue(client, self.queue_url, self.dlq_url)
 
 
+class CatalogResource(dg.ConfigurableResource):
+    """The directory catalog every asset and sensor works from: the file at `path`
+    (`DIRECTORY_CATALOG`; the local stack writes one with its sandbox sites), else the
+    catalog shipped with the code."""
+
+    path: str | None = Field(default=None, description="A catalog YAML file; unset: shipped.")
+
+    def catalog(self) -> Catalog:
+        return load_catalog(Path(self.path) if self.path else None)
+
+    def slugs(self) -> list[str]:
+        return [d.slug for d in self.catalog().directories]
+
+
+class JobPolicyResource(dg.ConfigurableResource):
+    """How patient the automation is with jobs and messages."""
+
+    pending_grace_minutes: float = Field(
+        default=10.0, ge=0, description="A pending job with no run this long is started."
+    )
+    stalled_minutes: float = Field(
+        default=15.0, ge=0, description="An in-progress job idle this long with no run resumes."
+    )
+    redelivery_seconds: int = Field(
+        default=10, ge=0, le=900, description="How long a kept SQS message stays hidden."
+    )
+    retention_days: int = Field(
+        default=90, ge=1, description="Finished jobs older than this leave the live partitions."
+    )
+
+
 def _optional_env(name: str) -> dg.EnvVar | None:
     """An EnvVar for settings that may be absent: configured only when set at load time."""
     return dg.EnvVar(name) if os.environ.get(name) else None
@@ -91,6 +123,13 @@ def build_resources() -> dict[str, dg.ConfigurableResource]:
             database_url=dg.EnvVar("DATABASE_URL"),
             url=_optional_env("SUPABASE_URL"),
             service_role_key=_optional_env("SUPABASE_SERVICE_ROLE_KEY"),
+        ),
+        "catalog": CatalogResource(path=_optional_env("DIRECTORY_CATALOG")),
+        "policy": JobPolicyResource(
+            pending_grace_minutes=float(os.environ.get("PENDING_JOB_GRACE_MINUTES", "10")),
+            stalled_minutes=float(os.environ.get("STALLED_JOB_MINUTES", "15")),
+            redelivery_seconds=int(os.environ.get("SQS_REDELIVERY_SECONDS", "10")),
+            retention_days=int(os.environ.get("JOB_PARTITION_RETENTION_DAYS", "90")),
         ),
         "sqs": SqsResource(
             queue_url=dg.EnvVar("SQS_QUEUE_URL"),

@@ -1,18 +1,18 @@
 """Keep the live set of job partitions small: jobs older than N days leave it (their rows
 and analyst tables stay)."""
 
-import os
-
 import dagster as dg
 
 from directory_pipeline.defs.partitions import JOBS
-from directory_pipeline.defs.resources import SupabaseResource
+from directory_pipeline.defs.resources import JobPolicyResource, SupabaseResource
 from directory_pipeline.store.database import connect
 
 
 @dg.op(description="Drops the partitions of finished jobs older than the retention window.")
-def retire_old_job_partitions(context: dg.OpExecutionContext, supabase: SupabaseResource) -> int:
-    days = int(os.environ.get("JOB_PARTITION_RETENTION_DAYS", "90"))
+def retire_old_job_partitions(
+    context: dg.OpExecutionContext, supabase: SupabaseResource, policy: JobPolicyResource
+) -> int:
+    days = policy.retention_days
     with connect(supabase.database_url) as conn:
         rows = conn.execute(
             """select id::text as id from jobs

@@ -1,24 +1,21 @@
 """Intake from SQS, recovery of jobs whose message was lost, and failed runs."""
 
-import os
-
 import dagster as dg
 
 from directory_pipeline.defs.partitions import JOB_TAG, partition_requests
-from directory_pipeline.defs.resources import SqsResource, SupabaseResource
+from directory_pipeline.defs.resources import (
+    CatalogResource,
+    JobPolicyResource,
+    SqsResource,
+    SupabaseResource,
+)
 from directory_pipeline.defs.submissions import submission_job
-from directory_pipeline.domain import load_catalog
 from directory_pipeline.queue.intake import IntakeTick
-from directory_pipeline.settings import load_settings
 from directory_pipeline.store import results
 from directory_pipeline.store.jobs import JobStore
 
 RECEIVE_BATCHES = 3  # three short receives keep a tick far inside the 60 s evaluation limit
 INTAKE_BUDGET_SECONDS = 30.0  # no new batch after this: a slow database cannot stall a tick
-
-
-def _catalog_slugs() -> list[str]:
-    return [d.slug for d in load_catalog(load_settings().catalog_path).directories]
 
 
 def _has_run(instance: dg.DagsterInstance, job_id: str) -> bool:
@@ -29,11 +26,6 @@ def _run_request(job_id: str) -> dg.RunRequest:
     return dg.RunRequest(run_key=job_id, partition_key=job_id, tags={JOB_TAG: job_id})
 
 
-def _redelivery_seconds() -> int:
-    """How long a kept message stays hidden before it is shown again (SQS caps delays)."""
-    return min(max(int(os.environ.get("SQS_REDELIVERY_SECONDS", "10")), 0), 900)
-
-
 @dg.sensor(
     job=submission_job,
     minimum_interval_seconds=5,
@@ -41,23 +33,26 @@ def _redelivery_seconds() -> int:
     description="Takes paid jobs off the SQS queue: one run per job, bad messages to the DLQ.",
 )
 def sqs_job_sensor(
-    context: dg.SensorEvaluationContext, sqs: SqsResource, supabase: SupabaseResource
+    context: dg.SensorEvaluationContext,
+    sqs: SqsResource,
+    supabase: SupabaseResource,
+    catalog: CatalogResource,
+    policy: JobPolicyResource,
 ) -> dg.SensorResult:
     """Each message is handled on its own (`queue/intake.py`): a malformed one goes to the
     DLQ with its reason, a valid one gets its row and one run request, and when our side is
     down valid ones wait for redelivery. Nothing one message does fails the tick."""
-    settings = load_settings()
     try:
-        catalog = load_catalog(settings.catalog_path)
+        directories = catalog.catalog()
     except Exception as exc:  # nothing received: the messages wait on the queue untouched
         return dg.SensorResult(skip_reason=f"the directory catalog could not be loaded: {exc}")
     intake = IntakeTick(
         queue=sqs.job_queue(),
         jobs=JobStore(supabase.database_url, connect_timeout=2, statement_timeout_s=5),
-        catalog=catalog,
+        catalog=directories,
         has_run=lambda job_id: _has_run(context.instance, job_id),
         log=context.log,
-        redelivery_seconds=_redelivery_seconds(),
+        redelivery_seconds=policy.redelivery_seconds,
     )
     intake.run(batches=RECEIVE_BATCHES, wait_seconds=1, budget_seconds=INTAKE_BUDGET_SECONDS)
     context.update_cursor(str(int(context.cursor or 0) + intake.received))
@@ -71,7 +66,7 @@ def sqs_job_sensor(
     return dg.SensorResult(
         run_requests=[_run_request(job_id) for job_id in intake.requested],
         dynamic_partitions_requests=partition_requests(
-            context.instance, intake.requested, [d.slug for d in catalog.directories]
+            context.instance, intake.requested, [d.slug for d in directories.directories]
         ),
     )
 
@@ -83,9 +78,12 @@ def sqs_job_sensor(
     description="Starts jobs left pending in Supabase with no run: a lost message loses nothing.",
 )
 def pending_jobs_sensor(
-    context: dg.SensorEvaluationContext, supabase: SupabaseResource
+    context: dg.SensorEvaluationContext,
+    supabase: SupabaseResource,
+    catalog: CatalogResource,
+    policy: JobPolicyResource,
 ) -> dg.SensorResult:
-    minutes = float(os.environ.get("PENDING_JOB_GRACE_MINUTES", "10"))
+    minutes = policy.pending_grace_minutes
     stale = [str(j) for j in results.pending_jobs_older_than(supabase.database_url, minutes)]
     missing = [j for j in stale if not _has_run(context.instance, j)]
     for job_id in missing:
@@ -93,6 +91,6 @@ def pending_jobs_sensor(
     return dg.SensorResult(
         run_requests=[_run_request(j) for j in missing],
         dynamic_partitions_requests=partition_requests(
-            context.instance, missing, _catalog_slugs() if missing else []
+            context.instance, missing, catalog.slugs() if missing else []
         ),
     )

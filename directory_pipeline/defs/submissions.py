@@ -16,10 +16,11 @@ from directory_pipeline.defs.partitions import (
 )
 from directory_pipeline.defs.resources import (
     AnalyticsResource,
+    CatalogResource,
     SubmissionEngineResource,
     SupabaseResource,
 )
-from directory_pipeline.domain import SubmissionOutcome, SubmissionStatus, load_catalog
+from directory_pipeline.domain import SubmissionOutcome, SubmissionStatus
 from directory_pipeline.orchestration.run_job import (
     DirectoryDone,
     JobNotRunnable,
@@ -29,14 +30,8 @@ from directory_pipeline.orchestration.run_job import (
     settle,
     submit_all,
 )
-from directory_pipeline.settings import load_settings
 from directory_pipeline.store import results
 from directory_pipeline.store.claims import ClaimKind, advisory_claim
-
-
-def _catalog():
-    settings = load_settings()
-    return load_catalog(settings.catalog_path)
 
 
 def submission_metadata(done: DirectoryDone) -> dict[str, Any]:
@@ -139,6 +134,7 @@ def paid_job(
     supabase: SupabaseResource,
     engine: SubmissionEngineResource,
     analytics: AnalyticsResource,
+    catalog: CatalogResource,
 ) -> dg.MaterializeResult:
     job_id = uuid.UUID(context.partition_key)
     dsn = supabase.database_url
@@ -149,7 +145,7 @@ def paid_job(
                 metadata={"skipped": dg.MetadataValue.text("another run of this job is active")},
                 check_results=[job_results_check(dsn, analytics.path, job_id)],
             )
-        return _run_job(context, config, dsn, job_id, engine, analytics)
+        return _run_job(context, config, dsn, job_id, engine, analytics, catalog)
 
 
 def _run_job(
@@ -159,9 +155,10 @@ def _run_job(
     job_id: uuid.UUID,
     engine: SubmissionEngineResource,
     analytics: AnalyticsResource,
+    catalog: CatalogResource,
 ) -> dg.MaterializeResult:
     try:
-        plan = plan_job(dsn, _catalog(), job_id)
+        plan = plan_job(dsn, catalog.catalog(), job_id)
     except JobNotRunnable as exc:
         results.mark_finished(dsn, job_id, results.JobStatus.FAILED, str(exc))
         raise dg.Failure(description=str(exc)) from exc

@@ -10,6 +10,8 @@ import pytest
 
 from directory_pipeline.defs.resources import (
     AnalyticsResource,
+    CatalogResource,
+    JobPolicyResource,
     SqsResource,
     SubmissionEngineResource,
     SupabaseResource,
@@ -26,8 +28,7 @@ def dagster_env(
 ) -> dict[str, Any]:
     # The product sees the sandbox sites as the local stack shows them: in a catalog file.
     catalog = write_sandbox_catalog(tmp_path / "catalog.yaml", sandbox_server.port)
-    monkeypatch.setenv("DIRECTORY_CATALOG", str(catalog))
-    monkeypatch.setenv("SQS_REDELIVERY_SECONDS", "0")  # the next tick sees kept messages
+    monkeypatch.setenv("DIRECTORY_CATALOG", str(catalog))  # for the CLI (`enqueue`)
     httpx.post(
         f"{sandbox_server.url}/__sandbox/reset", json={"knobs": True}, timeout=10
     ).raise_for_status()
@@ -44,5 +45,8 @@ def dagster_env(
             evidence_root=str(tmp_path / "evidence"), max_parallel=2
         ),
         "analytics": AnalyticsResource(root=str(tmp_path / "analytics")),
+        "catalog": CatalogResource(path=str(catalog)),
+        # the next tick sees kept messages; a pending job is started at once
+        "policy": JobPolicyResource(redelivery_seconds=0, pending_grace_minutes=0),
     }
     return {"resources": resources, "dsn": stack_env["DATABASE_URL"], "tmp": tmp_path}

@@ -30,7 +30,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from directory_pipeline.defs.resources import SupabaseResource
+from directory_pipeline.defs.resources import JobPolicyResource, SupabaseResource
 from directory_pipeline.defs.sensors import JOB_TAG, sqs_job_sensor
 from directory_pipeline.domain import JobMessage, JobStatus, load_catalog
 from directory_pipeline.local.ports import free_port
@@ -236,7 +236,9 @@ def _down(resources: dict[str, Any]) -> dict[str, Any]:
 def test_malformed_bodies_go_to_the_dlq_with_reasons_and_valid_jobs_in_the_batch_get_runs(
     dagster_env: dict[str, Any], job_queue: JobQueue, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("SQS_REDELIVERY_SECONDS", "60")  # kept messages stay out of the way
+    dagster_env["resources"]["policy"] = JobPolicyResource(
+        redelivery_seconds=60
+    )  # kept messages stay out of the way
     # A DLQ made before SQS took 1 MiB messages: a body at the limit must still fit, cut.
     job_queue.client.set_queue_attributes(
         QueueUrl=job_queue.dlq_url, Attributes={"MaximumMessageSize": str(MAX_BODY_BYTES)}
@@ -480,7 +482,7 @@ def test_read_body_never_raises(body: str) -> None:
 def test_while_postgres_is_down_valid_messages_wait_and_then_make_their_runs(
     dagster_env: dict[str, Any], job_queue: JobQueue, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("SQS_REDELIVERY_SECONDS", "2")
+    dagster_env["resources"]["policy"] = JobPolicyResource(redelivery_seconds=2)
     resources, dsn = dagster_env["resources"], dagster_env["dsn"]
     new_job, row_job = uuid.uuid4(), uuid.uuid4()
     JobStore(dsn).create_pending(JobMessage.model_validate(_payload(row_job)), 1)
@@ -510,7 +512,7 @@ def test_while_postgres_is_down_valid_messages_wait_and_then_make_their_runs(
 def test_a_message_kept_through_a_long_outage_is_resent_fresh_never_redriven(
     dagster_env: dict[str, Any], job_queue: JobQueue, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("SQS_REDELIVERY_SECONDS", "0")
+    dagster_env["resources"]["policy"] = JobPolicyResource(redelivery_seconds=0)
     resources = dagster_env["resources"]
     job_id = uuid.uuid4()
     first_id = job_queue.send_body(_body(job_id=job_id))
@@ -546,7 +548,7 @@ def test_an_error_of_ours_on_one_message_stays_with_that_message(
     to the DLQ, with a reason saying the error was ours."""
     from directory_pipeline.defs import sensors
 
-    monkeypatch.setenv("SQS_REDELIVERY_SECONDS", "60")
+    dagster_env["resources"]["policy"] = JobPolicyResource(redelivery_seconds=60)
     poison, flaky, fine = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     create_pending, has_run = JobStore.create_pending, sensors._has_run
 

@@ -140,8 +140,7 @@ def test_a_job_whose_message_was_lost_is_started_by_reconciliation(
 ) -> None:
     job_id = enqueue(profile_file, ["citylocal-hub"])
     [lost] = job_queue.receive()
-    job_queue.delete(lost)  # the message is gone; only the jobs row remains
-    monkeypatch.setenv("PENDING_JOB_GRACE_MINUTES", "0")
+    job_queue.delete(lost)  # the message is gone; only the jobs row remains (grace: 0 min)
     result = in_thread(
         lambda: tick(pending_jobs_sensor, dg.DagsterInstance.ephemeral(), dagster_env["resources"])
     )
@@ -158,7 +157,6 @@ def test_a_failed_run_marks_its_job_failed(
     from directory_pipeline.defs.job_lifecycle import failed_job_run_sensor
 
     job_id = enqueue(profile_file, ["citylocal-hub"])
-    monkeypatch.setenv("DATABASE_URL", dagster_env["dsn"])
 
     def flow() -> None:
         instance = dg.DagsterInstance.ephemeral()
@@ -185,6 +183,7 @@ def test_a_failed_run_marks_its_job_failed(
             dagster_instance=instance,
             dagster_run=run,
             dagster_event=failure.dagster_event,
+            resources={"supabase": dagster_env["resources"]["supabase"]},
         ).for_run_failure()
         failed_job_run_sensor(context)
 

@@ -17,6 +17,7 @@ from directory_pipeline.defs.analytics import (
     success_rate_chart,
 )
 from directory_pipeline.defs.partitions import DIRECTORIES, JOBS
+from directory_pipeline.defs.resources import JobPolicyResource
 from directory_pipeline.defs.retention import partition_retention_job
 from directory_pipeline.queue import JobQueue
 from directory_pipeline.sandbox import SandboxServer
@@ -126,13 +127,16 @@ def test_retention_drops_old_finished_jobs_from_the_live_partitions(
                 "(%s, gen_random_uuid(), 'starter', 'completed', now() - %s::interval)",
                 (job_id, age),
             )
-    monkeypatch.setenv("JOB_PARTITION_RETENTION_DAYS", "90")
 
     def flow() -> list[str]:
         instance = dg.DagsterInstance.ephemeral()
         instance.add_dynamic_partitions(JOBS, [old, recent])
         result = partition_retention_job.execute_in_process(
-            instance=instance, resources={"supabase": dagster_env["resources"]["supabase"]}
+            instance=instance,
+            resources={
+                "supabase": dagster_env["resources"]["supabase"],
+                "policy": JobPolicyResource(retention_days=90),
+            },
         )
         assert result.success
         return list(instance.get_dynamic_partitions(JOBS))

@@ -35,7 +35,7 @@ from directory_pipeline.defs.job_lifecycle import (
     stalled_jobs_sensor,
 )
 from directory_pipeline.defs.partitions import JOB_TAG, JOBS
-from directory_pipeline.defs.resources import SupabaseResource
+from directory_pipeline.defs.resources import JobPolicyResource, SupabaseResource
 from directory_pipeline.domain import SubmissionOutcome, SubmissionStatus, load_catalog
 from directory_pipeline.local.postgres import LocalPostgres
 from directory_pipeline.orchestration.run_job import (
@@ -444,7 +444,7 @@ def _run(
 
 
 def _failed(
-    instance: dg.DagsterInstance, tags: dict[str, str], will_retry: bool = False
+    dsn: str, instance: dg.DagsterInstance, tags: dict[str, str], will_retry: bool = False
 ) -> dg.RunFailureSensorContext:
     run = _run(instance, tags)
     event = instance.report_run_failed(run, "the run worker was lost")
@@ -457,11 +457,12 @@ def _failed(
         dagster_instance=instance,
         dagster_run=ended,
         dagster_event=event,
+        resources={"supabase": SupabaseResource(database_url=dsn)},
     ).for_run_failure()
 
 
 def _cancelled(
-    instance: dg.DagsterInstance, tags: dict[str, str], will_retry: bool = False
+    dsn: str, instance: dg.DagsterInstance, tags: dict[str, str], will_retry: bool = False
 ) -> dg.RunStatusSensorContext:
     run = _run(instance, tags)
     event = instance.report_run_canceled(run)
@@ -474,12 +475,12 @@ def _cancelled(
         dagster_instance=instance,
         dagster_run=ended,
         dagster_event=event,
+        resources={"supabase": SupabaseResource(database_url=dsn)},
     )
 
 
 @pytest.fixture
-def lifecycle_dsn(migrated_database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv("DATABASE_URL", migrated_database_url)  # what the sensors read
+def lifecycle_dsn(migrated_database_url: str) -> str:
     return migrated_database_url
 
 
@@ -490,7 +491,7 @@ def test_a_failed_run_never_overwrites_a_completed_job(lifecycle_dsn: str) -> No
     before = job_row(dsn, job_id)
 
     def flow() -> None:
-        failed_job_run_sensor(_failed(dg.DagsterInstance.ephemeral(), {JOB_TAG: str(job_id)}))
+        failed_job_run_sensor(_failed(dsn, dg.DagsterInstance.ephemeral(), {JOB_TAG: str(job_id)}))
 
     in_thread(flow)
     assert job_row(dsn, job_id) == before
@@ -505,8 +506,8 @@ def test_a_failed_run_that_will_be_retried_leaves_its_job_to_the_retry(
 
     def flow() -> None:
         instance = dg.DagsterInstance.ephemeral()
-        failed_job_run_sensor(_failed(instance, {JOB_TAG: str(job_id)}, will_retry=True))
-        cancelled_job_run_sensor(_cancelled(instance, {JOB_TAG: str(job_id)}, will_retry=True))
+        failed_job_run_sensor(_failed(dsn, instance, {JOB_TAG: str(job_id)}, will_retry=True))
+        cancelled_job_run_sensor(_cancelled(dsn, instance, {JOB_TAG: str(job_id)}, will_retry=True))
 
     in_thread(flow)
     row = job_row(dsn, job_id)
@@ -522,7 +523,7 @@ def test_a_failed_run_with_every_directory_recorded_settles_from_the_results(
     insert_result(dsn, job_id, "b", "needs_review")
 
     def flow() -> None:
-        failed_job_run_sensor(_failed(dg.DagsterInstance.ephemeral(), {JOB_TAG: str(job_id)}))
+        failed_job_run_sensor(_failed(dsn, dg.DagsterInstance.ephemeral(), {JOB_TAG: str(job_id)}))
 
     in_thread(flow)
     row = job_row(dsn, job_id)
@@ -540,7 +541,7 @@ def test_a_failed_run_with_directories_missing_leaves_the_job_to_be_resumed(
 
     def flow() -> None:
         tags = {"dagster/partition": str(job_id)}
-        failed_job_run_sensor(_failed(dg.DagsterInstance.ephemeral(), tags))
+        failed_job_run_sensor(_failed(dsn, dg.DagsterInstance.ephemeral(), tags))
 
     in_thread(flow)
     row = job_row(dsn, job_id)
@@ -563,7 +564,7 @@ def test_after_its_last_run_fails_a_job_ends_honestly_with_the_reason(
         tags = {JOB_TAG: str(job_id)}
         for _ in range(MAX_RUNS_PER_JOB - 1):
             _run(instance, tags, dg.DagsterRunStatus.FAILURE)
-        failed_job_run_sensor(_failed(instance, tags))
+        failed_job_run_sensor(_failed(dsn, instance, tags))
 
     in_thread(flow)
     row = job_row(dsn, job_id)
@@ -578,8 +579,8 @@ def test_a_failed_run_of_no_job_changes_nothing(lifecycle_dsn: str) -> None:
 
     def flow() -> None:
         instance = dg.DagsterInstance.ephemeral()
-        failed_job_run_sensor(_failed(instance, {}))
-        failed_job_run_sensor(_failed(instance, {JOB_TAG: "not-a-uuid"}))
+        failed_job_run_sensor(_failed(dsn, instance, {}))
+        failed_job_run_sensor(_failed(dsn, instance, {JOB_TAG: "not-a-uuid"}))
 
     in_thread(flow)
     assert job_row(dsn, job_id)["status"] == "in_progress"
@@ -597,7 +598,7 @@ def test_a_cancelled_run_ends_its_job_honestly(lifecycle_dsn: str) -> None:
     def flow() -> None:
         instance = dg.DagsterInstance.ephemeral()
         for job_id in (half_done, all_done, finished):
-            cancelled_job_run_sensor(_cancelled(instance, {JOB_TAG: str(job_id)}))
+            cancelled_job_run_sensor(_cancelled(dsn, instance, {JOB_TAG: str(job_id)}))
 
     in_thread(flow)
     row = job_row(dsn, half_done)
@@ -632,11 +633,8 @@ def test_has_live_run_sees_queued_and_running_runs_of_the_job_only() -> None:
     assert seen == {s.value: s in ALIVE for s in ALIVE + ENDED}
 
 
-def test_the_stalled_job_sweep_resumes_idle_jobs_with_no_live_run(
-    lifecycle_dsn: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_stalled_job_sweep_resumes_idle_jobs_with_no_live_run(lifecycle_dsn: str) -> None:
     dsn = lifecycle_dsn
-    monkeypatch.setenv("STALLED_JOB_MINUTES", "10")
     never_ran = insert_job(dsn, status="in_progress", total=2, started_minutes_ago=30)
     run_died = insert_job(dsn, status="in_progress", total=2, started_minutes_ago=30)
     insert_result(dsn, run_died, "a", "submitted", minutes_ago=20)
@@ -646,7 +644,10 @@ def test_the_stalled_job_sweep_resumes_idle_jobs_with_no_live_run(
     insert_result(dsn, busy, "a", "submitted", minutes_ago=1)
     insert_job(dsn, status="pending", created_minutes_ago=60)  # the pending sweep's, not this
     insert_job(dsn, status="failed", total=1, started_minutes_ago=60)
-    resources = {"supabase": SupabaseResource(database_url=dsn)}
+    resources = {
+        "supabase": SupabaseResource(database_url=dsn),
+        "policy": JobPolicyResource(stalled_minutes=10),
+    }
 
     def flow() -> tuple[dg.SensorResult, dg.SensorResult, dg.SensorResult]:
         instance = dg.DagsterInstance.ephemeral()
