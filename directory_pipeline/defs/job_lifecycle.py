@@ -15,6 +15,7 @@ from directory_pipeline.defs.partitions import JOB_TAG, partition_requests
 from directory_pipeline.defs.resources import JobPolicyResource, SupabaseResource
 from directory_pipeline.defs.submissions import submission_job
 from directory_pipeline.store import results
+from directory_pipeline.store.claims import ClaimKind, advisory_claim
 
 _WILL_RETRY = "dagster/will_retry"
 _ALIVE = [
@@ -110,6 +111,20 @@ def has_live_run(instance: dg.DagsterInstance, job_id: str) -> bool:
     )
 
 
+def _orphaned_runs(instance: dg.DagsterInstance, dsn: str, job_id: str) -> list[str]:
+    """Runs of the job Dagster still calls started whose worker is gone: a live `paid_job`
+    holds the job's run claim in Postgres for as long as it works, and Postgres frees it
+    when the worker dies. (Only asked of jobs idle for the stalled window, long past a
+    worker's start-up, so a run about to take its claim is not mistaken for a dead one.)"""
+    started = instance.get_run_ids(
+        filters=dg.RunsFilter(tags={JOB_TAG: job_id}, statuses=[dg.DagsterRunStatus.STARTED])
+    )
+    if not started:
+        return []
+    with advisory_claim(dsn, ClaimKind.JOB_RUN, job_id) as free:
+        return list(started) if free else []
+
+
 @dg.sensor(
     job=submission_job,
     minimum_interval_seconds=120,
@@ -122,6 +137,12 @@ def stalled_jobs_sensor(
 ) -> dg.SensorResult:
     minutes = policy.stalled_minutes
     idle = [str(j) for j in results.in_progress_jobs_idle_for(supabase.database_url, minutes)]
+    for job_id in idle:
+        for run_id in _orphaned_runs(context.instance, supabase.database_url, job_id):
+            run = context.instance.get_run_by_id(run_id)
+            if run is not None:
+                context.log.warning(f"run {run_id} of job {job_id} lost its worker")
+                context.instance.report_run_failed(run, "the run worker is gone (found idle)")
     stalled = [j for j in idle if not has_live_run(context.instance, j)]
     runs = {j: _runs_of(context.instance, j) for j in stalled}
     for job_id in [j for j in stalled if runs[j] >= MAX_RUNS_PER_JOB]:

@@ -657,7 +657,10 @@ def test_the_stalled_job_sweep_resumes_idle_jobs_with_no_live_run(lifecycle_dsn:
 
         def tick() -> dg.SensorResult:
             context = dg.build_sensor_context(instance=instance, resources=resources)
-            result = stalled_jobs_sensor(context)
+            # `running`'s worker is alive: it holds the job's run claim
+            with advisory_claim(dsn, ClaimKind.JOB_RUN, str(running)) as held:
+                assert held
+                result = stalled_jobs_sensor(context)
             assert isinstance(result, dg.SensorResult)
             return result
 
@@ -681,3 +684,42 @@ def test_the_stalled_job_sweep_resumes_idle_jobs_with_no_live_run(lifecycle_dsn:
     # A resume that died too is followed by another, under a run key not used before.
     assert [r.run_key for r in second.run_requests or []] == [f"{run_died}:resume:2"]
     assert [r.run_key for r in third.run_requests or []] == [f"{run_died}:resume:2"]
+
+
+def test_a_started_run_whose_worker_died_is_failed_and_its_job_resumed(
+    lifecycle_dsn: str,
+) -> None:
+    """Dagster still calls the run started, but no worker holds the job's run claim in
+    Postgres (the daemon died with it): the sweep fails that run and resumes the job. While a
+    worker holds the claim, the same run is left alone."""
+    dsn = lifecycle_dsn
+    orphaned = insert_job(dsn, status="in_progress", total=2, started_minutes_ago=30)
+    working = insert_job(dsn, status="in_progress", total=2, started_minutes_ago=30)
+    resources = {
+        "supabase": SupabaseResource(database_url=dsn),
+        "policy": JobPolicyResource(stalled_minutes=10),
+    }
+
+    def flow() -> tuple[dg.SensorResult, dict[str, dg.DagsterRunStatus]]:
+        instance = dg.DagsterInstance.ephemeral()
+        lost = _run(instance, {JOB_TAG: str(orphaned)}, dg.DagsterRunStatus.STARTED)
+        alive = _run(instance, {JOB_TAG: str(working)}, dg.DagsterRunStatus.STARTED)
+        with advisory_claim(dsn, ClaimKind.JOB_RUN, str(working)) as held:
+            assert held
+            result = stalled_jobs_sensor(
+                dg.build_sensor_context(instance=instance, resources=resources)
+            )
+        assert isinstance(result, dg.SensorResult)
+        statuses = {}
+        for run in (lost, alive):
+            record = instance.get_run_by_id(run.run_id)
+            assert record is not None
+            statuses[run.run_id] = record.status
+        return result, {"lost": statuses[lost.run_id], "alive": statuses[alive.run_id]}
+
+    result, statuses = in_thread(flow)
+    assert [r.run_key for r in result.run_requests or []] == [f"{orphaned}:resume:1"]
+    assert statuses == {
+        "lost": dg.DagsterRunStatus.FAILURE,
+        "alive": dg.DagsterRunStatus.STARTED,
+    }
