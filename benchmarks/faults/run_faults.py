@@ -277,8 +277,11 @@ def kill_all(processes: Iterable[psutil.Process], sig: int = signal.SIGKILL) -> 
 
 
 def query(stack: Stack, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
-    with psycopg.connect(stack.dsn, row_factory=dict_row, connect_timeout=3) as conn:
-        return conn.execute(sql, tuple(params)).fetchall()  # type: ignore[arg-type]
+    conn = psycopg.Connection[dict[str, Any]].connect(
+        stack.dsn, row_factory=dict_row, connect_timeout=3
+    )
+    with conn:
+        return conn.execute(sql.encode(), tuple(params)).fetchall()
 
 
 def sqs(stack: Stack, read_timeout: float = 30, attempts: int = 3) -> Any:
@@ -1167,7 +1170,7 @@ SCENARIOS: dict[str, Callable[[Context], Outcome]] = {
     "chromium_killed": chromium_killed,
     "site_5xx_timeout": site_faults,
 }
-INTAKE_STACK = {"garbage"}  # production grace periods: reconciliation must not mask intake
+INTAKE_STACK = {"garbage"}  # production defaults: reconciliation must not mask intake
 
 
 # ---------------------------------------------------------------------------------------
@@ -1175,13 +1178,18 @@ INTAKE_STACK = {"garbage"}  # production grace periods: reconciliation must not 
 
 
 def stack_env(
-    *, grace_minutes: float, stalled_minutes: float, catalog: Path | None, code: Path
+    *,
+    grace_minutes: float,
+    stalled_minutes: float,
+    redelivery_seconds: int,
+    catalog: Path | None,
+    code: Path,
 ) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ENV_VARS.values() and k != STATE_DIR_ENV}
     env.update(
         PENDING_JOB_GRACE_MINUTES=str(grace_minutes),
         STALLED_JOB_MINUTES=str(stalled_minutes),
-        SQS_REDELIVERY_SECONDS="2",
+        SQS_REDELIVERY_SECONDS=str(redelivery_seconds),
         CREWAI_DISABLE_TELEMETRY="true",
         PYTHONUNBUFFERED="1",
         PYTHONPATH=str(code),  # the snapshot shadows the editable install of the checkout
@@ -1233,6 +1241,7 @@ def run_group(
     stack.env = stack_env(
         grace_minutes=10 if intake else 1,
         stalled_minutes=15 if intake else 1,
+        redelivery_seconds=10 if intake else 2,
         catalog=catalog,
         code=code[0],
     )
@@ -1284,7 +1293,8 @@ def render(data: dict[str, Any]) -> str:
     lines = [
         "# Fault suite: what a paid job survives",
         "",
-        "Produced by `uv run python benchmarks/faults/run_faults.py` (see README.md here) on the "
+        "Produced by `uv run --extra local python benchmarks/faults/run_faults.py` (see README.md "
+        "here) on the "
         "local stack (`directory-pipeline dev`: embedded Postgres, moto SQS, sandbox sites, "
         "Dagster dev), 2 cores, with the test suite often running alongside. Every number is "
         "read from outside the product: `jobs`, `job_results`, `submission_attempts`, the SQS "
@@ -1368,7 +1378,7 @@ ANALYSIS_MARK = "<!-- analysis: hand-written below this line, kept when the scri
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description="Fault suite on the local stack.")
     parser.add_argument("--quick", action="store_true", help="200 bodies and 6 valid jobs")
     parser.add_argument("--only", default="", help=f"comma-separated: {', '.join(SCENARIOS)}")
     parser.add_argument("--out-dir", type=Path, default=HERE)
