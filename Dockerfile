@@ -8,6 +8,31 @@ ENV PYTHONUNBUFFERED=1 \
     CHROMIUM_EXECUTABLE_PATH=/usr/bin/chromium \
     PATH="/app/.venv/bin:${PATH}"
 
+# The production resource set reads every setting from the environment when a run starts
+# (docs/deploy/environment.md). Optional ones are empty here; the deployment sets at least
+# DATABASE_URL, SQS_QUEUE_URL, SQS_DLQ_URL and EVIDENCE_ROOT. The key variables are declared
+# empty, never with a value: secrets come from the deployment's secret store.
+# hadolint ignore=DL3064
+ENV DIRECTORY_PIPELINE_DEPLOYMENT=production \
+    SUPABASE_URL="" \
+    SUPABASE_SERVICE_ROLE_KEY="" \
+    SQS_ENDPOINT_URL="" \
+    AWS_REGION=us-east-1 \
+    AWS_ACCESS_KEY_ID="" \
+    AWS_SECRET_ACCESS_KEY="" \
+    DIRECTORY_CATALOG="" \
+    ANALYTICS_ROOT=/app/analytics \
+    LLM_BASE_URL="" \
+    LLM_MODEL="" \
+    LLM_API_KEY="" \
+    LLM_TIMEOUT_SECONDS=60 \
+    CREWAI_STORAGE_DIR="" \
+    SUBMISSION_PARALLELISM=2 \
+    PENDING_JOB_GRACE_MINUTES=10 \
+    STALLED_JOB_MINUTES=15 \
+    SQS_REDELIVERY_SECONDS=10 \
+    JOB_PARTITION_RETENTION_DAYS=90
+
 # Debian's Chromium: Playwright drives it through executable_path, no browser download.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends chromium fonts-liberation \

@@ -1,4 +1,11 @@
-"""The directory_pipeline code location."""
+"""The directory_pipeline code location.
+
+`DIRECTORY_PIPELINE_DEPLOYMENT` picks the resource set: `production` (the default; every
+setting an environment variable resolved at run time) or `local` (the running local stack's
+state file, which `directory-pipeline dev` sets for the processes it starts).
+"""
+
+import os
 
 import dagster as dg
 
@@ -14,7 +21,12 @@ from directory_pipeline.defs.job_lifecycle import (
     failed_job_run_sensor,
     stalled_jobs_sensor,
 )
-from directory_pipeline.defs.resources import build_resources
+from directory_pipeline.defs.resource_sets import (
+    DEPLOYMENT_VARIABLE,
+    Deployment,
+    local_resources,
+    production_resources,
+)
 from directory_pipeline.defs.retention import partition_retention_job, partition_retention_schedule
 from directory_pipeline.defs.sensors import pending_jobs_sensor, sqs_job_sensor
 from directory_pipeline.defs.submissions import (
@@ -23,6 +35,16 @@ from directory_pipeline.defs.submissions import (
     resubmit_directory,
     submission_job,
 )
+from directory_pipeline.settings import load_settings
+
+
+def resources_for(deployment: Deployment) -> dict[str, dg.ConfigurableResource]:
+    if deployment is Deployment.LOCAL:
+        return local_resources(load_settings())
+    return production_resources()
+
+
+DEPLOYMENT = Deployment(os.environ.get(DEPLOYMENT_VARIABLE) or Deployment.PRODUCTION)
 
 defs = dg.Definitions(
     assets=[
@@ -42,5 +64,5 @@ defs = dg.Definitions(
         cancelled_job_run_sensor,
     ],
     schedules=[partition_retention_schedule],
-    resources=build_resources(),
+    resources=resources_for(DEPLOYMENT),
 )

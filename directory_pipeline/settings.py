@@ -35,6 +35,13 @@ ENV_VARS: dict[str, str] = {
     "llm_timeout_s": "LLM_TIMEOUT_SECONDS",
     "evidence_root": "EVIDENCE_ROOT",
     "catalog_path": "DIRECTORY_CATALOG",
+    "analytics_root": "ANALYTICS_ROOT",
+    "submission_parallelism": "SUBMISSION_PARALLELISM",
+    "pending_job_grace_minutes": "PENDING_JOB_GRACE_MINUTES",
+    "stalled_job_minutes": "STALLED_JOB_MINUTES",
+    "sqs_redelivery_seconds": "SQS_REDELIVERY_SECONDS",
+    "job_partition_retention_days": "JOB_PARTITION_RETENTION_DAYS",
+    "deployment": "DIRECTORY_PIPELINE_DEPLOYMENT",
     "dagster_home": "DAGSTER_HOME",
     "dagster_webserver_url": "DAGSTER_WEBSERVER_URL",
 }
@@ -62,6 +69,13 @@ class Settings(BaseModel):
     llm_timeout_s: float = 60.0  # per mapping call; fields left unanswered stay unmapped
     evidence_root: str | None = None
     catalog_path: Path | None = None
+    analytics_root: str | None = None
+    submission_parallelism: int = 2
+    pending_job_grace_minutes: int = 10
+    stalled_job_minutes: int = 15
+    sqs_redelivery_seconds: int = 10
+    job_partition_retention_days: int = 90
+    deployment: str | None = None  # which resource set the code location uses
     dagster_home: str | None = None
     dagster_webserver_url: str | None = None
 
@@ -84,6 +98,20 @@ class Settings(BaseModel):
         }
         env["DIRECTORY_PIPELINE_STATE_DIR"] = str(self.state_dir)
         return env
+
+
+TUNING = (
+    "submission_parallelism",
+    "pending_job_grace_minutes",
+    "stalled_job_minutes",
+    "sqs_redelivery_seconds",
+    "job_partition_retention_days",
+)
+
+
+def tuning_from_environment() -> dict[str, str]:
+    """The tuning settings set in the environment (the local stack keeps them)."""
+    return {n: os.environ[ENV_VARS[n]] for n in TUNING if os.environ.get(ENV_VARS[n])}
 
 
 class MissingSettingError(RuntimeError):

@@ -15,37 +15,22 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from psycopg import sql
 
 from directory_pipeline.browser.launch import launch_chromium
+from directory_pipeline.defs.resource_sets import DEPLOYMENT_VARIABLE, PRODUCTION_VARIABLES
 from directory_pipeline.local.ports import free_port
 from directory_pipeline.local.postgres import LocalPostgres
 from directory_pipeline.local.sqs import LocalSqs
 from directory_pipeline.queue.sqs import JobQueue, create_queues, sqs_client
 from directory_pipeline.sandbox import SandboxServer
+from directory_pipeline.settings import ENV_VARS
 from directory_pipeline.store.migrate import migrate
 
 os.environ.setdefault("CREWAI_DISABLE_TELEMETRY", "true")
 
 # Environment variables the project reads; cleared per test so a developer's shell (or a
 # running local stack) never leaks into a test.
-_PROJECT_ENV = [
-    "DATABASE_URL",
-    "SQS_QUEUE_URL",
-    "SQS_DLQ_URL",
-    "SQS_ENDPOINT_URL",
-    "AWS_REGION",
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "SUPABASE_URL",
-    "SUPABASE_SERVICE_ROLE_KEY",
-    "LLM_BASE_URL",
-    "LLM_MODEL",
-    "LLM_API_KEY",
-    "LLM_TIMEOUT_SECONDS",
-    "EVIDENCE_ROOT",
-    "DIRECTORY_CATALOG",
-    "DAGSTER_HOME",
-    "DAGSTER_WEBSERVER_URL",
-    "DIRECTORY_PIPELINE_STATE_DIR",
-]
+_PROJECT_ENV = sorted(
+    {*ENV_VARS.values(), *PRODUCTION_VARIABLES, DEPLOYMENT_VARIABLE, "DIRECTORY_PIPELINE_STATE_DIR"}
+)
 
 
 @pytest.fixture(autouse=True)

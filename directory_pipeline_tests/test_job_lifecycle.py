@@ -12,7 +12,7 @@ import pytest
 
 from directory_pipeline.domain import JobStatus, SubmissionStatus
 from directory_pipeline.domain.job import FINAL_STATUSES, may_move, statuses_that_may_move_to
-from directory_pipeline.store import results
+from directory_pipeline.store.results import ResultStore
 from directory_pipeline_tests.job_rows import insert_job, insert_result, job_row
 
 PEND, PROG, DONE, PART, FAIL = (
@@ -62,7 +62,7 @@ def test_mark_finished_never_overwrites_a_finished_job(
     dsn = migrated_database_url
     job_id = insert_job(dsn, status=finished.value, total=2, error="what happened first")
     before = job_row(dsn, job_id)
-    assert results.mark_finished(dsn, job_id, target, "a late writer") is False
+    assert ResultStore(dsn).mark_finished(job_id, target, "a late writer") is False
     after = job_row(dsn, job_id)
     assert after["status"] == finished.value
     assert after["error"] == "what happened first"
@@ -75,7 +75,7 @@ def test_mark_finished_settles_a_job_in_progress(
 ) -> None:
     dsn = migrated_database_url
     job_id = insert_job(dsn, status="in_progress", total=1, started_minutes_ago=1)
-    assert results.mark_finished(dsn, job_id, target, "why") is True
+    assert ResultStore(dsn).mark_finished(job_id, target, "why") is True
     row = job_row(dsn, job_id)
     assert (row["status"], row["error"]) == (target.value, "why")
     assert row["completed_at"] is not None
@@ -86,15 +86,15 @@ def test_a_pending_job_may_only_fail(migrated_database_url: str) -> None:
     before it started)."""
     dsn = migrated_database_url
     job_id = insert_job(dsn)
-    assert results.mark_finished(dsn, job_id, JobStatus.COMPLETED) is False
-    assert results.mark_finished(dsn, job_id, JobStatus.PARTIALLY_COMPLETED) is False
+    assert ResultStore(dsn).mark_finished(job_id, JobStatus.COMPLETED) is False
+    assert ResultStore(dsn).mark_finished(job_id, JobStatus.PARTIALLY_COMPLETED) is False
     assert job_row(dsn, job_id)["status"] == "pending"
-    assert results.mark_finished(dsn, job_id, JobStatus.FAILED, "no profile") is True
+    assert ResultStore(dsn).mark_finished(job_id, JobStatus.FAILED, "no profile") is True
     assert job_row(dsn, job_id)["status"] == "failed"
 
 
 def test_mark_finished_on_an_unknown_job_is_false(migrated_database_url: str) -> None:
-    assert results.mark_finished(migrated_database_url, uuid.uuid4(), JobStatus.FAILED) is False
+    assert ResultStore(migrated_database_url).mark_finished(uuid.uuid4(), JobStatus.FAILED) is False
 
 
 def test_racing_writers_settle_a_job_exactly_once(migrated_database_url: str) -> None:
@@ -109,7 +109,7 @@ def test_racing_writers_settle_a_job_exactly_once(migrated_database_url: str) ->
 
     def write(index: int, target: JobStatus) -> None:
         barrier.wait(timeout=30)
-        won[index] = results.mark_finished(dsn, job_id, target, f"writer {index}")
+        won[index] = ResultStore(dsn).mark_finished(job_id, target, f"writer {index}")
 
     threads = [threading.Thread(target=write, args=(i, t)) for i, t in enumerate(targets)]
     for thread in threads:
@@ -128,7 +128,7 @@ def test_racing_writers_settle_a_job_exactly_once(migrated_database_url: str) ->
 def test_mark_started_moves_a_pending_job_in_progress(migrated_database_url: str) -> None:
     dsn = migrated_database_url
     job_id = insert_job(dsn, directories=["a", "b"])
-    assert results.mark_started(dsn, job_id, 3) is True
+    assert ResultStore(dsn).mark_started(job_id, 3) is True
     row = job_row(dsn, job_id)
     assert (row["status"], row["directories_total"]) == ("in_progress", 3)
     assert row["started_at"] is not None and row["completed_at"] is None
@@ -138,7 +138,7 @@ def test_a_resumed_job_keeps_its_first_start(migrated_database_url: str) -> None
     dsn = migrated_database_url
     job_id = insert_job(dsn, status="in_progress", total=2, started_minutes_ago=30)
     started = job_row(dsn, job_id)["started_at"]
-    assert results.mark_started(dsn, job_id, 2) is True
+    assert ResultStore(dsn).mark_started(job_id, 2) is True
     assert job_row(dsn, job_id)["started_at"] == started
 
 
@@ -151,12 +151,12 @@ def test_mark_started_refuses_a_finished_job_unless_staff_rerun_it(
         dsn, status=finished.value, total=2, started_minutes_ago=60, error="earlier"
     )
     before = job_row(dsn, job_id)
-    assert results.mark_started(dsn, job_id, 5) is False
-    assert results.mark_started(dsn, job_id, 5, staff_rerun=False) is False
+    assert ResultStore(dsn).mark_started(job_id, 5) is False
+    assert ResultStore(dsn).mark_started(job_id, 5, staff_rerun=False) is False
     untouched = job_row(dsn, job_id)
     assert untouched == before
 
-    assert results.mark_started(dsn, job_id, 5, staff_rerun=True) is True
+    assert ResultStore(dsn).mark_started(job_id, 5, staff_rerun=True) is True
     reopened = job_row(dsn, job_id)
     assert reopened["status"] == "in_progress"
     assert reopened["directories_total"] == 5
@@ -165,7 +165,9 @@ def test_mark_started_refuses_a_finished_job_unless_staff_rerun_it(
 
 
 def test_mark_started_on_an_unknown_job_is_false(migrated_database_url: str) -> None:
-    assert results.mark_started(migrated_database_url, uuid.uuid4(), 1, staff_rerun=True) is False
+    assert (
+        ResultStore(migrated_database_url).mark_started(uuid.uuid4(), 1, staff_rerun=True) is False
+    )
 
 
 # -- settle_after_run_ended ---------------------------------------------------------------
@@ -186,7 +188,7 @@ def test_a_run_that_ended_after_recording_everything_settles_from_the_results(
     job_id = insert_job(dsn, status="in_progress", directories=list(recorded))
     for slug, status in recorded.items():
         insert_result(dsn, job_id, slug, status)
-    assert results.settle_after_run_ended(dsn, job_id, "run failed: boom") is expected
+    assert ResultStore(dsn).settle_after_run_ended(job_id, "run failed: boom") is expected
     row = job_row(dsn, job_id)
     assert row["status"] == expected.value
     assert row["error"] is None
@@ -209,11 +211,11 @@ def test_a_run_that_ended_with_directories_missing_ends_the_job_and_says_how_man
     dsn = migrated_database_url
     job_id = insert_job(dsn, status=start, directories=["a", "b", "c"])
     insert_result(dsn, job_id, "a", recorded)
-    assert results.settle_after_run_ended(dsn, job_id, "its run was cancelled") is expected
+    assert ResultStore(dsn).settle_after_run_ended(job_id, "its run was cancelled") is expected
     row = job_row(dsn, job_id)
     assert row["status"] == expected.value
     assert row["error"] == "its run was cancelled (1 of 3 directories done)"
-    assert results.result_statuses(dsn, job_id) == {"a": SubmissionStatus(recorded)}
+    assert ResultStore(dsn).result_statuses(job_id) == {"a": SubmissionStatus(recorded)}
 
 
 def test_a_resumable_job_with_directories_missing_stays_in_progress(
@@ -222,7 +224,7 @@ def test_a_resumable_job_with_directories_missing_stays_in_progress(
     dsn = migrated_database_url
     job_id = insert_job(dsn, status="in_progress", directories=["a", "b"])
     insert_result(dsn, job_id, "a", "submitted")
-    assert results.settle_after_run_ended(dsn, job_id, "run failed", may_resume=True) is None
+    assert ResultStore(dsn).settle_after_run_ended(job_id, "run failed", may_resume=True) is None
     assert job_row(dsn, job_id)["status"] == "in_progress"
 
 
@@ -234,12 +236,12 @@ def test_a_finished_job_is_left_alone_when_a_later_run_ends(
     job_id = insert_job(dsn, status=finished.value, directories=["a", "b"])
     insert_result(dsn, job_id, "a", "submitted")
     before = job_row(dsn, job_id)
-    assert results.settle_after_run_ended(dsn, job_id, "run failed") is None
+    assert ResultStore(dsn).settle_after_run_ended(job_id, "run failed") is None
     assert job_row(dsn, job_id) == before
 
 
 def test_settling_an_unknown_job_is_none(migrated_database_url: str) -> None:
-    assert results.settle_after_run_ended(migrated_database_url, uuid.uuid4(), "x") is None
+    assert ResultStore(migrated_database_url).settle_after_run_ended(uuid.uuid4(), "x") is None
 
 
 def test_result_statuses_reads_each_directory(migrated_database_url: str) -> None:
@@ -249,11 +251,11 @@ def test_result_statuses_reads_each_directory(migrated_database_url: str) -> Non
     insert_result(dsn, job_id, "a", "submitted")
     insert_result(dsn, job_id, "b", "needs_review")
     insert_result(dsn, other, "a", "failed")
-    assert {k: v.value for k, v in results.result_statuses(dsn, job_id).items()} == {
+    assert {k: v.value for k, v in ResultStore(dsn).result_statuses(job_id).items()} == {
         "a": "submitted",
         "b": "needs_review",
     }
-    assert results.result_statuses(dsn, uuid.uuid4()) == {}
+    assert ResultStore(dsn).result_statuses(uuid.uuid4()) == {}
 
 
 # -- in_progress_jobs_idle_for ------------------------------------------------------------
@@ -275,15 +277,15 @@ def test_idle_jobs_are_those_in_progress_whose_results_stopped_moving(
     for final in ("completed", "partially_completed", "failed"):
         insert_job(dsn, status=final, total=1, started_minutes_ago=90)
 
-    idle = results.in_progress_jobs_idle_for(dsn, 15)
+    idle = ResultStore(dsn).in_progress_jobs_idle_for(15)
     assert set(idle) == {never_recorded, stale_results, no_start_time}
     assert idle == sorted(idle, key=lambda j: job_row(dsn, j)["created_at"])
     assert busy not in idle and just_started not in idle
-    assert set(results.in_progress_jobs_idle_for(dsn, 0.5)) == {
+    assert set(ResultStore(dsn).in_progress_jobs_idle_for(0.5)) == {
         never_recorded,
         stale_results,
         no_start_time,
         busy,
         just_started,
     }
-    assert results.in_progress_jobs_idle_for(dsn, 120) == []
+    assert ResultStore(dsn).in_progress_jobs_idle_for(120) == []

@@ -39,14 +39,17 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
 
 
 def test_definitions_read_settings_only_through_their_resource_set() -> None:
-    """Configuration flows through resources: no module of `defs/` but the resource set reads
-    the environment or the settings loader."""
+    """Configuration flows through resources: no module of `defs/` reads the environment or
+    the settings loader (the production set binds `dg.EnvVar`s, the local one is handed the
+    stack's settings), and `definitions.py` reads one variable, the deployment."""
     readers = ("os.environ", "os.getenv", "getenv(", "load_settings")
     offenders = [
         f"{path.relative_to(ROOT)}: {reader}"
         for path in sorted((ROOT / "directory_pipeline" / "defs").glob("*.py"))
-        if path.name != "resources.py"
         for reader in readers
         if reader in path.read_text()
     ]
     assert offenders == []
+    definitions = (ROOT / "directory_pipeline" / "definitions.py").read_text()
+    assert definitions.count("os.environ") == 1
+    assert "os.environ.get(DEPLOYMENT_VARIABLE)" in definitions

@@ -90,8 +90,9 @@ def run_once(work: Path, parallel: int, dsn: str, sandbox: SandboxServer) -> dic
     job_id = str(message.job_id)
     instance = dg.DagsterInstance.ephemeral()
     instance.add_dynamic_partitions("jobs", [job_id])
+    supabase = SupabaseResource(database_url=dsn)
     resources = {
-        "supabase": SupabaseResource(database_url=dsn),
+        "supabase": supabase,
         "engine": SubmissionEngineResource(
             evidence_root=str(work / "evidence"), max_parallel=parallel
         ),

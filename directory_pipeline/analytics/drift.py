@@ -15,8 +15,7 @@ import pandas as pd
 
 from directory_pipeline.analytics.outcomes import read_outcomes
 from directory_pipeline.domain import Evidence, SubmissionOutcome, SubmissionStatus
-from directory_pipeline.store import results
-from directory_pipeline.store.database import connect
+from directory_pipeline.store.results import ResultStore
 
 
 def _recorded(analytics_root: Path, job_id: uuid.UUID) -> list[dict]:
@@ -24,18 +23,13 @@ def _recorded(analytics_root: Path, job_id: uuid.UUID) -> list[dict]:
     return [] if outcomes.empty else outcomes.to_dict("records")
 
 
-def job_results_drift(dsn: str, analytics_root: Path, job_id: uuid.UUID) -> list[str]:
+def job_results_drift(results: ResultStore, analytics_root: Path, job_id: uuid.UUID) -> list[str]:
     """How `job_results` differs from the recorded outcomes of one job (empty: in sync)."""
     expected = {
         str(r["directory_slug"]): (str(r["status"]), r.get("evidence_uri") or None)
         for r in _recorded(analytics_root, job_id)
     }
-    with connect(dsn) as conn:
-        rows = conn.execute(
-            "select directory_slug, status, evidence_uri from job_results where job_id = %s",
-            (job_id,),
-        ).fetchall()
-    stored = {r["directory_slug"]: (r["status"], r["evidence_uri"]) for r in rows}
+    stored = results.stored_proof(job_id)
     diff = [
         f"{slug}: job_results {stored.get(slug)} != recorded {want}"
         for slug, want in sorted(expected.items())
@@ -66,10 +60,10 @@ def _outcome(row: dict) -> SubmissionOutcome:
     )
 
 
-def rewrite_job_results(dsn: str, analytics_root: Path, job_id: uuid.UUID) -> int:
+def rewrite_job_results(results: ResultStore, analytics_root: Path, job_id: uuid.UUID) -> int:
     """Rewrite one job's `job_results` rows from its recorded outcomes; returns how many."""
     rows = _recorded(analytics_root, job_id)
     for row in rows:
-        results.upsert_result(dsn, job_id, _outcome(row))
-    results.record_progress(dsn, job_id)
+        results.upsert_result(job_id, _outcome(row))
+    results.record_progress(job_id)
     return len(rows)

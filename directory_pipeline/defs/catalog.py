@@ -5,7 +5,6 @@ from __future__ import annotations
 import dagster as dg
 
 from directory_pipeline.defs.resources import CatalogResource, SupabaseResource
-from directory_pipeline.store.directories import upsert_directories
 
 
 @dg.asset(
@@ -19,7 +18,7 @@ from directory_pipeline.store.directories import upsert_directories
 )
 def directory_catalog(supabase: SupabaseResource, catalog: CatalogResource) -> dg.MaterializeResult:
     directories = catalog.catalog()
-    written = upsert_directories(supabase.database_url, directories.directories)
+    written = supabase.directories().upsert(directories.directories)
     by_tier = {
         tier.package.value: sum(1 for d in directories.directories if d.tier is tier.package)
         for tier in directories.packages

@@ -1,7 +1,7 @@
 """Runs that end without settling their job: failed, cancelled, or gone.
 
 A job's status moves forward only (`domain/job.py`). A failed or cancelled run settles its
-job honestly from what was recorded (`store.results.settle_after_run_ended`) — unless Dagster
+job honestly from what was recorded (`ResultStore.settle_after_run_ended`) — unless Dagster
 will retry the run, which then carries on. A job left `in_progress` with no run alive (a
 killed worker, a daemon restart) is resumed by a new run: the attempt journal makes that safe,
 since a directory clicked but not answered is settled `needs_review`, never submitted again.
@@ -14,8 +14,7 @@ import dagster as dg
 from directory_pipeline.defs.partitions import JOB_TAG, partition_requests
 from directory_pipeline.defs.resources import JobPolicyResource, SupabaseResource
 from directory_pipeline.defs.submissions import submission_job
-from directory_pipeline.store import results
-from directory_pipeline.store.claims import ClaimKind, advisory_claim
+from directory_pipeline.store.claims import ClaimKind
 
 _WILL_RETRY = "dagster/will_retry"
 _ALIVE = [
@@ -43,7 +42,7 @@ def _runs_of(instance: dg.DagsterInstance, job_id: str) -> int:
 
 
 def _settle(
-    dsn: str,
+    supabase: SupabaseResource,
     instance: dg.DagsterInstance,
     run: dg.DagsterRun,
     why: str,
@@ -57,7 +56,7 @@ def _settle(
     if run.tags.get(_WILL_RETRY) == "true":
         return  # the retry will carry the job on
     may_resume = resumable and _runs_of(instance, str(job_id)) < MAX_RUNS_PER_JOB
-    settled = results.settle_after_run_ended(dsn, job_id, why, may_resume=may_resume)
+    settled = supabase.results().settle_after_run_ended(job_id, why, may_resume=may_resume)
     if settled is not None:
         log.info(f"job {job_id}: {settled.value} after its run ended ({why})")  # type: ignore[attr-defined]
     elif may_resume:
@@ -74,7 +73,7 @@ def _settle(
 def failed_job_run_sensor(context: dg.RunFailureSensorContext, supabase: SupabaseResource) -> None:
     why = (context.failure_event.message or "run failed")[:1500]
     _settle(
-        supabase.database_url,
+        supabase,
         context.instance,
         context.dagster_run,
         why,
@@ -93,7 +92,7 @@ def cancelled_job_run_sensor(
     context: dg.RunStatusSensorContext, supabase: SupabaseResource
 ) -> None:
     _settle(
-        supabase.database_url,
+        supabase,
         context.instance,
         context.dagster_run,
         "its run was cancelled",
@@ -111,7 +110,9 @@ def has_live_run(instance: dg.DagsterInstance, job_id: str) -> bool:
     )
 
 
-def _orphaned_runs(instance: dg.DagsterInstance, dsn: str, job_id: str) -> list[str]:
+def _orphaned_runs(
+    instance: dg.DagsterInstance, supabase: SupabaseResource, job_id: str
+) -> list[str]:
     """Runs of the job Dagster still calls started whose worker is gone: a live `paid_job`
     holds the job's run claim in Postgres for as long as it works, and Postgres frees it
     when the worker dies. (Only asked of jobs idle for the stalled window, long past a
@@ -121,7 +122,7 @@ def _orphaned_runs(instance: dg.DagsterInstance, dsn: str, job_id: str) -> list[
     )
     if not started:
         return []
-    with advisory_claim(dsn, ClaimKind.JOB_RUN, job_id) as free:
+    with supabase.claim(ClaimKind.JOB_RUN, job_id) as free:
         return list(started) if free else []
 
 
@@ -136,9 +137,10 @@ def stalled_jobs_sensor(
     context: dg.SensorEvaluationContext, supabase: SupabaseResource, policy: JobPolicyResource
 ) -> dg.SensorResult:
     minutes = policy.stalled_minutes
-    idle = [str(j) for j in results.in_progress_jobs_idle_for(supabase.database_url, minutes)]
+    results = supabase.results()
+    idle = [str(j) for j in results.in_progress_jobs_idle_for(minutes)]
     for job_id in idle:
-        for run_id in _orphaned_runs(context.instance, supabase.database_url, job_id):
+        for run_id in _orphaned_runs(context.instance, supabase, job_id):
             run = context.instance.get_run_by_id(run_id)
             if run is not None:
                 context.log.warning(f"run {run_id} of job {job_id} lost its worker")
@@ -147,7 +149,7 @@ def stalled_jobs_sensor(
     runs = {j: _runs_of(context.instance, j) for j in stalled}
     for job_id in [j for j in stalled if runs[j] >= MAX_RUNS_PER_JOB]:
         settled = results.settle_after_run_ended(
-            supabase.database_url, uuid.UUID(job_id), f"gave up after {runs[job_id]} runs"
+            uuid.UUID(job_id), f"gave up after {runs[job_id]} runs"
         )
         context.log.warning(f"job {job_id}: {runs[job_id]} runs did not finish it: {settled}")
     stalled = [j for j in stalled if runs[j] < MAX_RUNS_PER_JOB]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,29 +13,61 @@ from pydantic import Field
 from directory_pipeline.domain import Catalog, load_catalog
 from directory_pipeline.queue import JobQueue
 from directory_pipeline.queue.sqs import sqs_client
-from directory_pipeline.store.database import Connection, connect
+from directory_pipeline.store.attempts import AttemptJournal
+from directory_pipeline.store.claims import ClaimKind, advisory_claim
+from directory_pipeline.store.directories import DirectoryStore
 from directory_pipeline.store.directory_pace import PostgresDirectoryThrottle
+from directory_pipeline.store.form_plans import PostgresPlanCache
 from directory_pipeline.store.jobs import JobStore
+from directory_pipeline.store.results import ResultStore
 
 if TYPE_CHECKING:
     from directory_pipeline.browser.engine import SubmissionEngine
 
 
 class SupabaseResource(dg.ConfigurableResource):
-    """Supabase: its Postgres database for jobs, results and plans (the main path), and its
-    REST/Storage API through supabase-py when a project URL and service key are configured."""
+    """Supabase: its Postgres database (jobs, results, the attempt journal, form plans,
+    directories), handed out as typed stores, and its REST/Storage API through supabase-py
+    when a project URL and service key are configured."""
 
     database_url: str = Field(description="Postgres DSN of the Supabase project (or any Postgres).")
     url: str | None = Field(default=None, description="Supabase project URL, for REST/Storage.")
     service_role_key: str | None = Field(default=None, description="Supabase service role key.")
 
-    @contextmanager
-    def connect(self) -> Iterator[Connection]:
-        with connect(self.database_url) as conn:
-            yield conn
+    def jobs(
+        self, *, connect_timeout: int = 10, statement_timeout_s: float | None = None
+    ) -> JobStore:
+        """Paid jobs as they arrive (`jobs`) and what staff read back (`job_results`)."""
+        return JobStore(
+            self.database_url,
+            connect_timeout=connect_timeout,
+            statement_timeout_s=statement_timeout_s,
+        )
 
-    def jobs(self) -> JobStore:
-        return JobStore(self.database_url)
+    def results(self) -> ResultStore:
+        """Where runs write a job's progress, outcomes and status."""
+        return ResultStore(self.database_url)
+
+    def attempts(self) -> AttemptJournal:
+        """The attempt journal: an intent before every submit click, its result after."""
+        return AttemptJournal(self.database_url)
+
+    def plans(self) -> PostgresPlanCache:
+        """Form plans cached per directory and form fingerprint."""
+        return PostgresPlanCache(self.database_url)
+
+    def directories(self) -> DirectoryStore:
+        return DirectoryStore(self.database_url)
+
+    def directory_pace(self) -> PostgresDirectoryThrottle:
+        """Politeness per directory across every worker and run."""
+        return PostgresDirectoryThrottle(self.database_url)
+
+    @contextmanager
+    def claim(self, kind: ClaimKind, key: str) -> Iterator[bool]:
+        """A claim across processes (see `store/claims.py`); yields whether it was got."""
+        with advisory_claim(self.database_url, kind, key) as got:
+            yield got
 
     def rest_client(self) -> Any:
         """A supabase-py client; raises when URL and key are not both configured."""
@@ -82,64 +113,21 @@ class CatalogResource(dg.ConfigurableResource):
 
 
 class JobPolicyResource(dg.ConfigurableResource):
-    """How patient the automation is with jobs and messages."""
+    """How patient the automation is with jobs and messages (whole numbers, so that a
+    deployment can bind each to an environment variable)."""
 
-    pending_grace_minutes: float = Field(
-        default=10.0, ge=0, description="A pending job with no run this long is started."
+    pending_grace_minutes: int = Field(
+        default=10, ge=0, description="A pending job with no run this long is started."
     )
-    stalled_minutes: float = Field(
-        default=15.0, ge=0, description="An in-progress job idle this long with no run resumes."
+    stalled_minutes: int = Field(
+        default=15, ge=0, description="An in-progress job idle this long with no run resumes."
     )
     redelivery_seconds: int = Field(
         default=10, ge=0, le=900, description="How long a kept SQS message stays hidden."
     )
     retention_days: int = Field(
-        default=90, ge=1, description="Finished jobs older than this leave the live partitions."
+        default=90, ge=0, description="Finished jobs older than this leave the live partitions."
     )
-
-
-def _optional_env(name: str) -> dg.EnvVar | None:
-    """An EnvVar for settings that may be absent: configured only when set at load time."""
-    return dg.EnvVar(name) if os.environ.get(name) else None
-
-
-def build_resources() -> dict[str, dg.ConfigurableResource]:
-    state_dir = Path(os.environ.get("DIRECTORY_PIPELINE_STATE_DIR", ".local"))
-    return {
-        "engine": SubmissionEngineResource(
-            evidence_root=os.environ.get("EVIDENCE_ROOT", str(state_dir / "evidence")),
-            chromium_executable_path=_optional_env("CHROMIUM_EXECUTABLE_PATH"),
-            llm_base_url=_optional_env("LLM_BASE_URL"),
-            llm_model=_optional_env("LLM_MODEL"),
-            llm_api_key=_optional_env("LLM_API_KEY"),
-            llm_timeout_s=float(os.environ.get("LLM_TIMEOUT_SECONDS", "60")),
-            crewai_storage_dir=str(state_dir / "crewai"),
-            max_parallel=int(os.environ.get("SUBMISSION_PARALLELISM", "2")),
-        ),
-        "analytics": AnalyticsResource(
-            root=os.environ.get("ANALYTICS_ROOT", str(state_dir / "analytics"))
-        ),
-        "supabase": SupabaseResource(
-            database_url=dg.EnvVar("DATABASE_URL"),
-            url=_optional_env("SUPABASE_URL"),
-            service_role_key=_optional_env("SUPABASE_SERVICE_ROLE_KEY"),
-        ),
-        "catalog": CatalogResource(path=_optional_env("DIRECTORY_CATALOG")),
-        "policy": JobPolicyResource(
-            pending_grace_minutes=float(os.environ.get("PENDING_JOB_GRACE_MINUTES", "10")),
-            stalled_minutes=float(os.environ.get("STALLED_JOB_MINUTES", "15")),
-            redelivery_seconds=int(os.environ.get("SQS_REDELIVERY_SECONDS", "10")),
-            retention_days=int(os.environ.get("JOB_PARTITION_RETENTION_DAYS", "90")),
-        ),
-        "sqs": SqsResource(
-            queue_url=dg.EnvVar("SQS_QUEUE_URL"),
-            dlq_url=dg.EnvVar("SQS_DLQ_URL"),
-            endpoint_url=_optional_env("SQS_ENDPOINT_URL"),
-            region_name=os.environ.get("AWS_REGION", "us-east-1"),
-            access_key_id=_optional_env("AWS_ACCESS_KEY_ID"),
-            secret_access_key=_optional_env("AWS_SECRET_ACCESS_KEY"),
-        ),
-    }
 
 
 class SubmissionEngineResource(dg.ConfigurableResource):
@@ -152,37 +140,38 @@ class SubmissionEngineResource(dg.ConfigurableResource):
     llm_base_url: str | None = None
     llm_model: str | None = None
     llm_api_key: str | None = None
-    llm_timeout_s: float = Field(
-        default=60.0, gt=0, description="Time budget of one LLM mapping call, in seconds."
+    llm_timeout_seconds: int = Field(
+        default=60, ge=0, description="Time budget of one LLM mapping call (0: no LLM layer)."
     )
     crewai_storage_dir: str | None = None
-    max_parallel: int = Field(default=2, ge=1, le=8)
+    max_parallel: int = Field(
+        default=2, ge=0, le=8, description="Directories of one job worked on at once (1-8)."
+    )
 
-    def engine_factory(self, database_url: str) -> Callable[[], SubmissionEngine]:
+    def engine_factory(self, supabase: SupabaseResource) -> Callable[[], SubmissionEngine]:
+        """Builds one engine per worker, its journal, plans and pace in `supabase`."""
         from directory_pipeline.browser.engine import EngineConfig, SubmissionEngine
         from directory_pipeline.browser.evidence import evidence_store
-        from directory_pipeline.store.attempts import AttemptJournal
-        from directory_pipeline.store.form_plans import PostgresPlanCache
 
         classifier = None
-        if self.llm_base_url and self.llm_model:
+        if self.llm_base_url and self.llm_model and self.llm_timeout_seconds:
             from directory_pipeline.forms.llm import LlmFieldClassifier
 
             classifier = LlmFieldClassifier(
                 self.llm_base_url,
                 self.llm_model,
-                self.llm_api_key,
-                storage_dir=self.crewai_storage_dir,
-                timeout_s=self.llm_timeout_s,
+                self.llm_api_key or None,
+                storage_dir=self.crewai_storage_dir or None,
+                timeout_s=float(self.llm_timeout_seconds),
             )
-        throttle = PostgresDirectoryThrottle(database_url)
+        throttle = supabase.directory_pace()
 
         def make() -> SubmissionEngine:
             return SubmissionEngine(
                 evidence_store(self.evidence_root),
-                config=EngineConfig(chromium_executable_path=self.chromium_executable_path),
-                journal=AttemptJournal(database_url),
-                cache=PostgresPlanCache(database_url),
+                config=EngineConfig(chromium_executable_path=self.chromium_executable_path or None),
+                journal=supabase.attempts(),
+                cache=supabase.plans(),
                 classifier=classifier,
                 throttle=throttle,
             )

@@ -11,8 +11,6 @@ from directory_pipeline.defs.resources import (
 )
 from directory_pipeline.defs.submissions import submission_job
 from directory_pipeline.queue.intake import IntakeTick
-from directory_pipeline.store import results
-from directory_pipeline.store.jobs import JobStore
 
 RECEIVE_BATCHES = 20  # up to 200 messages a tick; the budget below keeps it inside 60 s
 INTAKE_BUDGET_SECONDS = 30.0  # no new batch after this: a slow database cannot stall a tick
@@ -48,7 +46,7 @@ def sqs_job_sensor(
         return dg.SensorResult(skip_reason=f"the directory catalog could not be loaded: {exc}")
     intake = IntakeTick(
         queue=sqs.job_queue(),
-        jobs=JobStore(supabase.database_url, connect_timeout=2, statement_timeout_s=5),
+        jobs=supabase.jobs(connect_timeout=2, statement_timeout_s=5),
         catalog=directories,
         has_run=lambda job_id: _has_run(context.instance, job_id),
         log=context.log,
@@ -84,7 +82,7 @@ def pending_jobs_sensor(
     policy: JobPolicyResource,
 ) -> dg.SensorResult:
     minutes = policy.pending_grace_minutes
-    stale = [str(j) for j in results.pending_jobs_older_than(supabase.database_url, minutes)]
+    stale = [str(j) for j in supabase.results().pending_jobs_older_than(minutes)]
     missing = [j for j in stale if not _has_run(context.instance, j)]
     for job_id in missing:
         context.log.info(f"job {job_id} pending for over {minutes} min with no run: starting it")

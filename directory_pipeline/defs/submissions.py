@@ -21,6 +21,7 @@ from directory_pipeline.defs.resources import (
     SupabaseResource,
 )
 from directory_pipeline.domain import SubmissionOutcome, SubmissionStatus
+from directory_pipeline.domain.job import JobStatus
 from directory_pipeline.orchestration.run_job import (
     DirectoryDone,
     JobNotRunnable,
@@ -30,8 +31,8 @@ from directory_pipeline.orchestration.run_job import (
     settle,
     submit_all,
 )
-from directory_pipeline.store import results
-from directory_pipeline.store.claims import ClaimKind, advisory_claim
+from directory_pipeline.store.claims import ClaimKind
+from directory_pipeline.store.results import ResultStore
 
 
 def submission_metadata(done: DirectoryDone) -> dict[str, Any]:
@@ -137,30 +138,30 @@ def paid_job(
     catalog: CatalogResource,
 ) -> dg.MaterializeResult:
     job_id = uuid.UUID(context.partition_key)
-    dsn = supabase.database_url
-    with advisory_claim(dsn, ClaimKind.JOB_RUN, str(job_id)) as claimed:
+    with supabase.claim(ClaimKind.JOB_RUN, str(job_id)) as claimed:
         if not claimed:
             context.log.warning(f"job {job_id}: another run is working on it; nothing done")
             return dg.MaterializeResult(
                 metadata={"skipped": dg.MetadataValue.text("another run of this job is active")},
-                check_results=[job_results_check(dsn, analytics.path, job_id)],
+                check_results=[job_results_check(supabase.results(), analytics.path, job_id)],
             )
-        return _run_job(context, config, dsn, job_id, engine, analytics, catalog)
+        return _run_job(context, config, supabase, job_id, engine, analytics, catalog)
 
 
 def _run_job(
     context: dg.AssetExecutionContext,
     config: SubmissionRunConfig,
-    dsn: str,
+    supabase: SupabaseResource,
     job_id: uuid.UUID,
     engine: SubmissionEngineResource,
     analytics: AnalyticsResource,
     catalog: CatalogResource,
 ) -> dg.MaterializeResult:
+    results = supabase.results()
     try:
-        plan = plan_job(dsn, catalog.catalog(), job_id)
+        plan = plan_job(supabase.jobs(), catalog.catalog(), job_id)
     except JobNotRunnable as exc:
-        results.mark_finished(dsn, job_id, results.JobStatus.FAILED, str(exc))
+        results.mark_finished(job_id, JobStatus.FAILED, str(exc))
         raise dg.Failure(description=str(exc)) from exc
     every = [d.slug for d in plan.directories]
     if config.directories:
@@ -170,24 +171,24 @@ def _run_job(
         plan.directories = [d for d in plan.directories if d.slug in config.directories]
     slugs = [d.slug for d in plan.directories]
     staff_rerun = JOB_TAG not in context.run.tags  # launched from the UI, not by a sensor
-    if not results.mark_started(dsn, job_id, len(every), staff_rerun=staff_rerun):
+    if not results.mark_started(job_id, len(every), staff_rerun=staff_rerun):
         context.log.info(f"job {job_id} is {plan.job.status.value}: only a staff re-run reopens it")
         return dg.MaterializeResult(
             metadata={"job_status": dg.MetadataValue.text(plan.job.status.value)},
-            check_results=[job_results_check(dsn, analytics.path, job_id)],
+            check_results=[job_results_check(results, analytics.path, job_id)],
         )
     context.log.info(f"job {job_id}: {len(slugs)} directories: {', '.join(slugs)}")
     statuses: list[SubmissionStatus] = []
     unrecorded: list[str] = []
     force = set(slugs) if config.force else set()
     for done in submit_all(
-        plan, engine.engine_factory(dsn), max_parallel=engine.max_parallel, force=force
+        plan, engine.engine_factory(supabase), max_parallel=engine.max_parallel, force=force
     ):
         if done.result.busy:
             context.log.warning(f"{done.directory.slug}: another worker holds it; not recorded")
             continue
         try:
-            record(dsn, analytics.path, plan, done)
+            record(results, analytics.path, plan, done)
         except Exception as exc:  # the others still go on; the stalled-job sweep resumes it
             unrecorded.append(done.directory.slug)
             context.log.error(f"{done.directory.slug}: outcome not recorded: {exc!r}")
@@ -199,8 +200,8 @@ def _run_job(
             description=f"outcomes not recorded for {', '.join(unrecorded)}; the job stays "
             "in progress and is resumed (the journal keeps what was submitted)"
         )
-    recorded = results.result_statuses(dsn, job_id)
-    status = settle(dsn, job_id, [recorded[s] for s in every if s in recorded])
+    recorded = results.result_statuses(job_id)
+    status = settle(results, job_id, [recorded[s] for s in every if s in recorded])
     counts = {s.value: statuses.count(s) for s in SubmissionStatus if s in statuses}
     return dg.MaterializeResult(
         metadata={
@@ -210,13 +211,15 @@ def _run_job(
             "directories": dg.MetadataValue.json(slugs),
             "outcomes": dg.MetadataValue.json(counts),
         },
-        check_results=[job_results_check(dsn, analytics.path, job_id)],
+        check_results=[job_results_check(results, analytics.path, job_id)],
     )
 
 
-def job_results_check(dsn: str, analytics_root: Path, job_id: uuid.UUID) -> dg.AssetCheckResult:
+def job_results_check(
+    results: ResultStore, analytics_root: Path, job_id: uuid.UUID
+) -> dg.AssetCheckResult:
     """Compare, never write: this job's `job_results` rows against its recorded outcomes."""
-    diff = job_results_drift(dsn, analytics_root, job_id)
+    diff = job_results_drift(results, analytics_root, job_id)
     return dg.AssetCheckResult(
         check_name=JOB_RESULTS_IN_SYNC,
         passed=not diff,

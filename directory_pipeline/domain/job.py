@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from directory_pipeline.domain.outcome import SubmissionStatus
+
 
 class JobStatus(StrEnum):
     PENDING = "pending"
@@ -42,3 +44,17 @@ def may_move(current: JobStatus, target: JobStatus, *, staff_rerun: bool = False
 def statuses_that_may_move_to(target: JobStatus, *, staff_rerun: bool = False) -> list[str]:
     """The `status` values an UPDATE to `target` may start from (for its WHERE clause)."""
     return [s.value for s in JobStatus if may_move(s, target, staff_rerun=staff_rerun)]
+
+
+def final_status(statuses: list[SubmissionStatus]) -> JobStatus:
+    """What a job's directories add up to: completed when every one is submitted, live or
+    skipped by policy; failed when nothing got through and something failed;
+    partially_completed for anything in between."""
+    success = {SubmissionStatus.SUBMITTED, SubmissionStatus.LIVE, SubmissionStatus.SKIPPED}
+    if statuses and all(s in success for s in statuses):
+        return JobStatus.COMPLETED
+    if any(s is SubmissionStatus.FAILED for s in statuses) and not any(
+        s.counts_as_success for s in statuses
+    ):
+        return JobStatus.FAILED
+    return JobStatus.PARTIALLY_COMPLETED

@@ -29,9 +29,9 @@ from directory_pipeline.local.sqs import LOCAL_CREDENTIALS, LocalSqs
 from directory_pipeline.local.state import StackPorts, StackState, pid_alive, read_stack_state
 from directory_pipeline.queue.sqs import create_queues, sqs_client
 from directory_pipeline.sandbox import write_sandbox_catalog
-from directory_pipeline.settings import Settings, stack_file
+from directory_pipeline.settings import Settings, stack_file, tuning_from_environment
 from directory_pipeline.state_dir import STATE_DIR_ENV
-from directory_pipeline.store.directories import upsert_directories
+from directory_pipeline.store.directories import DirectoryStore
 from directory_pipeline.store.migrate import migrate
 
 DEFAULT_UI_PORT = 3000
@@ -171,8 +171,10 @@ class LocalStack:
             catalog_path=catalog_path,
             dagster_home=str(self.state_dir / "dagster"),
             dagster_webserver_url=f"http://127.0.0.1:{ports.dagster}",
+            deployment="local",
+            **tuning_from_environment(),  # type: ignore[arg-type]
         )
-        upsert_directories(dsn, load_catalog(catalog_path).directories)
+        DirectoryStore(dsn).upsert(load_catalog(catalog_path).directories)
         self._write_state(ports, running=True)
 
         self.dagster = DagsterDev(

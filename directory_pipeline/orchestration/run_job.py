@@ -25,8 +25,9 @@ from directory_pipeline.domain import (
     SubmissionOutcome,
     SubmissionStatus,
 )
-from directory_pipeline.store import results
+from directory_pipeline.domain.job import final_status
 from directory_pipeline.store.jobs import JobRow, JobStore
+from directory_pipeline.store.results import ResultStore
 
 
 class JobNotRunnable(RuntimeError):
@@ -47,8 +48,8 @@ class JobPlan:
     directories: list[DirectoryEntry]
 
 
-def plan_job(dsn: str, catalog: Catalog, job_id: uuid.UUID) -> JobPlan:
-    job = JobStore(dsn).get(job_id)
+def plan_job(jobs: JobStore, catalog: Catalog, job_id: uuid.UUID) -> JobPlan:
+    job = jobs.get(job_id)
     if job is None:
         raise JobNotRunnable(f"job {job_id} has no row in jobs")
     profile = job.profile()
@@ -140,7 +141,7 @@ def submit_all(
 
 
 def record(
-    dsn: str,
+    results: ResultStore,
     analytics_root: Path,
     plan: JobPlan,
     done: DirectoryDone,
@@ -153,8 +154,8 @@ def record(
     outcome = done.result.outcome
     for attempt in range(tries):
         try:
-            results.upsert_result(dsn, plan.job.id, outcome)
-            results.record_progress(dsn, plan.job.id)
+            results.upsert_result(plan.job.id, outcome)
+            results.record_progress(plan.job.id)
             break
         except psycopg.OperationalError:
             if attempt == tries - 1:
@@ -171,10 +172,10 @@ def record(
     )
 
 
-def settle(dsn: str, job_id: uuid.UUID, statuses: list[SubmissionStatus]) -> JobStatus:
+def settle(results: ResultStore, job_id: uuid.UUID, statuses: list[SubmissionStatus]) -> JobStatus:
     """The job's final status from its directories' outcomes (forward only): the status the
     job has afterwards, which is the earlier one if it was already finished."""
-    status = results.final_status(statuses)
-    if results.mark_finished(dsn, job_id, status):
+    status = final_status(statuses)
+    if results.mark_finished(job_id, status):
         return status
-    return results.job_status(dsn, job_id) or status
+    return results.job_status(job_id) or status

@@ -32,8 +32,9 @@ def dagster_env(
     httpx.post(
         f"{sandbox_server.url}/__sandbox/reset", json={"knobs": True}, timeout=10
     ).raise_for_status()
+    supabase = SupabaseResource(database_url=stack_env["DATABASE_URL"])
     resources = {
-        "supabase": SupabaseResource(database_url=stack_env["DATABASE_URL"]),
+        "supabase": supabase,
         "sqs": SqsResource(
             queue_url=stack_env["SQS_QUEUE_URL"],
             dlq_url=stack_env["SQS_DLQ_URL"],

@@ -50,6 +50,8 @@ from directory_pipeline.sandbox.catalog import with_sandbox_sites
 from directory_pipeline.store.attempts import AttemptJournal
 from directory_pipeline.store.claims import ClaimKind, advisory_claim
 from directory_pipeline.store.directory_pace import PostgresDirectoryThrottle
+from directory_pipeline.store.jobs import JobStore
+from directory_pipeline.store.results import ResultStore
 from directory_pipeline_tests.conftest import create_database
 from directory_pipeline_tests.job_rows import insert_job, insert_result, job_row
 from directory_pipeline_tests.orchestration.flow import in_thread, run_job
@@ -76,7 +78,7 @@ def _posts(server: SandboxServer) -> dict[str, int]:
 
 def _plan(dsn: str, server: SandboxServer, sites: list[str]) -> JobPlan:
     job_id = insert_job(dsn, directories=sites)
-    return plan_job(dsn, with_sandbox_sites(load_catalog(), server.port), job_id)
+    return plan_job(JobStore(dsn), with_sandbox_sites(load_catalog(), server.port), job_id)
 
 
 def _new_submitters(before: set[threading.Thread]) -> list[str]:
@@ -257,7 +259,7 @@ def test_record_rides_out_a_database_blip_with_backoff(
     plan = _plan(dsn, sandbox, ["webfinder-links"])
     _fail_results_writes(dsn, first=2)
     started = time.monotonic()
-    record(dsn, tmp_path / "analytics", plan, _done(plan), backoff_s=0.01)
+    record(ResultStore(dsn), tmp_path / "analytics", plan, _done(plan), backoff_s=0.01)
     assert time.monotonic() - started >= 0.01 + 0.02  # waited before each retry
     with psycopg.connect(dsn) as conn:
         [(blips,)] = conn.execute("select last_value from blip_count").fetchall()
@@ -276,15 +278,15 @@ def test_record_gives_up_after_its_tries(
     plan = _plan(dsn, sandbox, ["webfinder-links"])
     _fail_results_writes(dsn, slug="webfinder-links")
     with pytest.raises(psycopg.OperationalError, match="starting up"):
-        record(dsn, tmp_path / "analytics", plan, _done(plan), tries=3, backoff_s=0.01)
+        record(ResultStore(dsn), tmp_path / "analytics", plan, _done(plan), tries=3, backoff_s=0.01)
     assert _statuses(dsn, plan) == {}
     assert not outcome_file(tmp_path / "analytics", plan.job.id, "webfinder-links").exists()
 
 
 def _statuses(dsn: str, plan: JobPlan) -> dict[str, SubmissionStatus]:
-    from directory_pipeline.store.results import result_statuses
+    from directory_pipeline.store.results import ResultStore
 
-    return result_statuses(dsn, plan.job.id)
+    return ResultStore(dsn).result_statuses(plan.job.id)
 
 
 # -- paid_job -----------------------------------------------------------------------------

@@ -1,0 +1,144 @@
+"""The two sets of resources the code location can run with, picked in `definitions.py`.
+
+- **production**: every setting bound with `dg.EnvVar`, resolved when a run or sensor tick
+  starts, never decided at load. The deployment defines every variable in
+  `PRODUCTION_VARIABLES`; an optional one is set empty (the image declares the defaults).
+- **local**: the values of the running local stack, read from its state file (and the
+  environment, which overrides it), as `directory-pipeline dev` wrote them.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+import dagster as dg
+
+from directory_pipeline.defs.resources import (
+    AnalyticsResource,
+    CatalogResource,
+    JobPolicyResource,
+    SqsResource,
+    SubmissionEngineResource,
+    SupabaseResource,
+)
+from directory_pipeline.settings import Settings
+
+DEPLOYMENT_VARIABLE = "DIRECTORY_PIPELINE_DEPLOYMENT"
+
+
+class Deployment(StrEnum):
+    PRODUCTION = "production"
+    LOCAL = "local"
+
+
+# Every environment variable the production set reads; "" means "not configured" for the
+# optional ones (their defaults are declared in the Dockerfile and docs/deploy/environment.md).
+PRODUCTION_VARIABLES: dict[str, str] = {
+    "DATABASE_URL": "Postgres DSN of the Supabase project",
+    "SUPABASE_URL": "optional: Supabase project URL, for REST/Storage",
+    "SUPABASE_SERVICE_ROLE_KEY": "optional: Supabase service role key",
+    "SQS_QUEUE_URL": "the job queue",
+    "SQS_DLQ_URL": "the dead-letter queue",
+    "SQS_ENDPOINT_URL": "optional: empty for AWS",
+    "AWS_REGION": "the queue's region",
+    "AWS_ACCESS_KEY_ID": "optional: empty for the instance role",
+    "AWS_SECRET_ACCESS_KEY": "optional: empty for the instance role",
+    "DIRECTORY_CATALOG": "optional: a catalog YAML file; empty for the shipped catalog",
+    "EVIDENCE_ROOT": "folder or s3://bucket/prefix for evidence",
+    "ANALYTICS_ROOT": "folder of the analyst tables",
+    "CHROMIUM_EXECUTABLE_PATH": "optional: the Chromium binary",
+    "LLM_BASE_URL": "optional: OpenAI-compatible endpoint of the last mapping layer",
+    "LLM_MODEL": "optional: the model name at that endpoint",
+    "LLM_API_KEY": "optional: its key",
+    "LLM_TIMEOUT_SECONDS": "time budget of one LLM mapping call",
+    "CREWAI_STORAGE_DIR": "optional: where CrewAI keeps its files",
+    "SUBMISSION_PARALLELISM": "directories of one job worked on at once",
+    "PENDING_JOB_GRACE_MINUTES": "a pending job with no run this long is started",
+    "STALLED_JOB_MINUTES": "an in-progress job idle this long with no run resumes",
+    "SQS_REDELIVERY_SECONDS": "how long a kept SQS message stays hidden",
+    "JOB_PARTITION_RETENTION_DAYS": "finished jobs older than this leave the live partitions",
+}
+
+
+def production_resources() -> dict[str, dg.ConfigurableResource]:
+    env, number = dg.EnvVar, dg.EnvVar.int
+    supabase = SupabaseResource(
+        database_url=env("DATABASE_URL"),
+        url=env("SUPABASE_URL"),
+        service_role_key=env("SUPABASE_SERVICE_ROLE_KEY"),
+    )
+    return {
+        "supabase": supabase,
+        "sqs": SqsResource(
+            queue_url=env("SQS_QUEUE_URL"),
+            dlq_url=env("SQS_DLQ_URL"),
+            endpoint_url=env("SQS_ENDPOINT_URL"),
+            region_name=env("AWS_REGION"),
+            access_key_id=env("AWS_ACCESS_KEY_ID"),
+            secret_access_key=env("AWS_SECRET_ACCESS_KEY"),
+        ),
+        "catalog": CatalogResource(path=env("DIRECTORY_CATALOG")),
+        "engine": SubmissionEngineResource(
+            evidence_root=env("EVIDENCE_ROOT"),
+            chromium_executable_path=env("CHROMIUM_EXECUTABLE_PATH"),
+            llm_base_url=env("LLM_BASE_URL"),
+            llm_model=env("LLM_MODEL"),
+            llm_api_key=env("LLM_API_KEY"),
+            llm_timeout_seconds=number("LLM_TIMEOUT_SECONDS"),
+            crewai_storage_dir=env("CREWAI_STORAGE_DIR"),
+            max_parallel=number("SUBMISSION_PARALLELISM"),
+        ),
+        "analytics": AnalyticsResource(root=env("ANALYTICS_ROOT")),
+        "policy": JobPolicyResource(
+            pending_grace_minutes=number("PENDING_JOB_GRACE_MINUTES"),
+            stalled_minutes=number("STALLED_JOB_MINUTES"),
+            redelivery_seconds=number("SQS_REDELIVERY_SECONDS"),
+            retention_days=number("JOB_PARTITION_RETENTION_DAYS"),
+        ),
+    }
+
+
+def local_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
+    """The local stack's resources. A stack that is not running leaves its settings unset;
+    the resources are still built (so the UI loads), with placeholders a run would refuse."""
+    state_dir = Path(settings.state_dir)
+    unset = "not-configured:start-the-local-stack"
+    supabase = SupabaseResource(
+        database_url=settings.database_url or unset,
+        url=settings.supabase_url,
+        service_role_key=settings.supabase_service_role_key,
+    )
+    return {
+        "supabase": supabase,
+        "sqs": SqsResource(
+            queue_url=settings.sqs_queue_url or unset,
+            dlq_url=settings.sqs_dlq_url or unset,
+            endpoint_url=settings.sqs_endpoint_url,
+            region_name=settings.aws_region,
+            access_key_id=settings.aws_access_key_id,
+            secret_access_key=settings.aws_secret_access_key,
+        ),
+        "catalog": CatalogResource(
+            path=str(settings.catalog_path) if settings.catalog_path else None
+        ),
+        "engine": SubmissionEngineResource(
+            evidence_root=settings.evidence_root or str(state_dir / "evidence"),
+            chromium_executable_path=settings.chromium_executable_path,
+            llm_base_url=settings.llm_base_url,
+            llm_model=settings.llm_model,
+            llm_api_key=settings.llm_api_key,
+            llm_timeout_seconds=round(settings.llm_timeout_s),
+            crewai_storage_dir=str(state_dir / "crewai"),
+            max_parallel=settings.submission_parallelism,
+        ),
+        "analytics": AnalyticsResource(
+            root=settings.analytics_root or str(state_dir / "analytics")
+        ),
+        "policy": JobPolicyResource(
+            pending_grace_minutes=settings.pending_job_grace_minutes,
+            stalled_minutes=settings.stalled_job_minutes,
+            redelivery_seconds=settings.sqs_redelivery_seconds,
+            retention_days=settings.job_partition_retention_days,
+        ),
+    }
