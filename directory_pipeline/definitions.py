@@ -14,8 +14,8 @@ from directory_pipeline.defs.analytics import (
     job_summaries,
     success_rate_chart,
 )
-from directory_pipeline.defs.catalog import directory_catalog
 from directory_pipeline.defs.checks import repair_job_results
+from directory_pipeline.defs.directory_catalog import directory_catalog
 from directory_pipeline.defs.job_lifecycle import (
     cancelled_job_run_sensor,
     failed_job_run_sensor,
@@ -27,13 +27,13 @@ from directory_pipeline.defs.resource_sets import (
     local_resources,
     production_resources,
 )
-from directory_pipeline.defs.retention import partition_retention_job, partition_retention_schedule
+from directory_pipeline.defs.retention import nightly_partition_retention, partition_retention
 from directory_pipeline.defs.sensors import pending_jobs_sensor, sqs_job_sensor
 from directory_pipeline.defs.submissions import (
     listing_submission,
     paid_job,
     resubmit_directory,
-    submission_job,
+    submit_listings,
 )
 from directory_pipeline.settings import load_settings
 
@@ -55,7 +55,7 @@ defs = dg.Definitions(
         job_summaries,
         success_rate_chart,
     ],
-    jobs=[submission_job, resubmit_directory, repair_job_results, partition_retention_job],
+    jobs=[submit_listings, resubmit_directory, repair_job_results, partition_retention],
     sensors=[
         sqs_job_sensor,
         pending_jobs_sensor,
@@ -63,6 +63,6 @@ defs = dg.Definitions(
         failed_job_run_sensor,
         cancelled_job_run_sensor,
     ],
-    schedules=[partition_retention_schedule],
+    schedules=[nightly_partition_retention],
     resources=resources_for(DEPLOYMENT),
 )

@@ -13,7 +13,7 @@ import dagster as dg
 import psycopg
 import pytest
 
-from directory_pipeline.defs.catalog import directory_catalog
+from directory_pipeline.defs.directory_catalog import directory_catalog
 from directory_pipeline.defs.resources import CatalogResource, SqsResource, SupabaseResource
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]

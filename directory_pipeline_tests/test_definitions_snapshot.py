@@ -19,10 +19,10 @@ SNAPSHOT = {
     },
     "checks": {("paid_job", "job_results_in_sync")},
     "jobs": {
-        "submission_job",
+        "submit_listings",
         "resubmit_directory",
         "repair_job_results",
-        "partition_retention_job",
+        "partition_retention",
     },
     "sensors": {
         "sqs_job_sensor",
@@ -31,7 +31,7 @@ SNAPSHOT = {
         "failed_job_run_sensor",
         "cancelled_job_run_sensor",
     },
-    "schedules": {"partition_retention_job_schedule"},
+    "schedules": {"nightly_partition_retention"},
 }
 
 

@@ -50,6 +50,13 @@ def test_definitions_read_settings_only_through_their_resource_set() -> None:
         if reader in path.read_text()
     ]
     assert offenders == []
+    dsn_holders = [
+        path.name
+        for path in sorted((ROOT / "directory_pipeline" / "defs").glob("*.py"))
+        if path.name not in {"resources.py", "resource_sets.py"}
+        and ("database_url" in path.read_text() or "dsn" in path.read_text())
+    ]
+    assert dsn_holders == [], "asset code gets typed stores from SupabaseResource, not DSNs"
     definitions = (ROOT / "directory_pipeline" / "definitions.py").read_text()
     assert definitions.count("os.environ") == 1
     assert "os.environ.get(DEPLOYMENT_VARIABLE)" in definitions

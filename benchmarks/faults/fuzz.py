@@ -1,6 +1,6 @@
 """Malformed SQS bodies for the fault suite's garbage scenario.
 
-Every body is meant to be refused by intake (DESIGN §3: a missing or malformed required field
+Every body is meant to be refused by intake (contracts §3: a missing or malformed required field
 sends the message to the dead-letter queue with a reason). A generated body that the domain
 model would accept as a runnable job is dropped and counted, so the suite never calls a valid
 job "garbage". Bodies are text SQS can carry: lone surrogates appear JSON-escaped (`\\ud800`),

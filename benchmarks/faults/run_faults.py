@@ -49,7 +49,7 @@ from directory_pipeline.domain import BusinessProfile, JobMessage, Package, load
 from directory_pipeline.local.ports import free_port
 from directory_pipeline.local.postgres import LocalPostgres
 from directory_pipeline.local.state import StackState, read_stack_state
-from directory_pipeline.sandbox.catalog import get_site
+from directory_pipeline.sandbox.site_registry import get_site
 from directory_pipeline.settings import ENV_VARS
 from directory_pipeline.state_dir import STATE_DIR_ENV
 from directory_pipeline.store.jobs import JobStore
@@ -1204,7 +1204,7 @@ def hostile_catalog(path: Path, sandbox_port: int) -> None:
     catalog (`DIRECTORY_CATALOG`) the stack adds its sandbox sites to (the hostile pages are
     not among those)."""
     shipped = yaml.safe_load(
-        resources.files("directory_pipeline.catalog").joinpath("catalog.yaml").read_text()
+        resources.files("directory_pipeline.data").joinpath("catalog.yaml").read_text()
     )
     for slug in HOSTILE_5XX:
         site = get_site(slug)

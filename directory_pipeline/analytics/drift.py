@@ -1,7 +1,7 @@
 """Drift between the two records of a job's outcomes.
 
 The truth is what the job's runs recorded: each outcome is written by the run, next to the
-attempt journal, into the analyst tables (`analytics/outcomes.py`). Supabase's `job_results`
+attempt journal, into the analyst tables (`analytics/outcome_files.py`). Supabase's `job_results`
 is the copy customers and staff read. `job_results_drift` compares them and writes nothing;
 `rewrite_job_results` rewrites the copy from the truth, only when asked.
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from directory_pipeline.analytics.outcomes import read_outcomes
+from directory_pipeline.analytics.outcome_files import read_outcomes
 from directory_pipeline.domain import Evidence, SubmissionOutcome, SubmissionStatus
 from directory_pipeline.store.results import ResultStore
 

@@ -13,7 +13,7 @@ import dagster as dg
 
 from directory_pipeline.defs.partitions import JOB_TAG, partition_requests
 from directory_pipeline.defs.resources import JobPolicyResource, SupabaseResource
-from directory_pipeline.defs.submissions import submission_job
+from directory_pipeline.defs.submissions import submit_listings
 from directory_pipeline.store.claims import ClaimKind
 
 _WILL_RETRY = "dagster/will_retry"
@@ -64,7 +64,7 @@ def _settle(
 
 
 @dg.run_failure_sensor(
-    monitored_jobs=[submission_job],
+    monitored_jobs=[submit_listings],
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Settles a job honestly when its run fails: from the outcomes recorded, "
     "never over a finished status; a job with directories still open is left for the "
@@ -84,7 +84,7 @@ def failed_job_run_sensor(context: dg.RunFailureSensorContext, supabase: Supabas
 
 @dg.run_status_sensor(
     run_status=dg.DagsterRunStatus.CANCELED,
-    monitored_jobs=[submission_job],
+    monitored_jobs=[submit_listings],
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Settles a job honestly when staff cancel its run.",
 )
@@ -127,7 +127,7 @@ def _orphaned_runs(
 
 
 @dg.sensor(
-    job=submission_job,
+    job=submit_listings,
     minimum_interval_seconds=120,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Resumes jobs left in progress with no run alive (a killed worker, a lost "

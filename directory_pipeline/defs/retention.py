@@ -5,7 +5,6 @@ import dagster as dg
 
 from directory_pipeline.defs.partitions import JOBS
 from directory_pipeline.defs.resources import JobPolicyResource, SupabaseResource
-from directory_pipeline.store.database import connect
 
 
 @dg.op(description="Drops the partitions of finished jobs older than the retention window.")
@@ -13,14 +12,7 @@ def retire_old_job_partitions(
     context: dg.OpExecutionContext, supabase: SupabaseResource, policy: JobPolicyResource
 ) -> int:
     days = policy.retention_days
-    with connect(supabase.database_url) as conn:
-        rows = conn.execute(
-            """select id::text as id from jobs
-               where created_at < now() - make_interval(days => %s)
-                 and status in ('completed', 'partially_completed', 'failed')""",
-            (days,),
-        ).fetchall()
-    old = {r["id"] for r in rows}
+    old = {str(j) for j in supabase.results().finished_jobs_older_than(days)}
     live = set(context.instance.get_dynamic_partitions(JOBS))
     retired = sorted(old & live)
     for partition in retired:
@@ -29,13 +21,14 @@ def retire_old_job_partitions(
     return len(retired)
 
 
-@dg.job(description="Retire old job partitions from the live set.")
-def partition_retention_job() -> None:
+@dg.job(description="Retires the partitions of old finished jobs from the live set.")
+def partition_retention() -> None:
     retire_old_job_partitions()
 
 
-partition_retention_schedule = dg.ScheduleDefinition(
-    job=partition_retention_job,
+nightly_partition_retention = dg.ScheduleDefinition(
+    name="nightly_partition_retention",
+    job=partition_retention,
     cron_schedule="17 3 * * *",
     default_status=dg.DefaultScheduleStatus.RUNNING,
     description="Nightly: drop partitions of jobs past the retention window.",

@@ -9,7 +9,7 @@ from directory_pipeline.defs.resources import (
     SqsResource,
     SupabaseResource,
 )
-from directory_pipeline.defs.submissions import submission_job
+from directory_pipeline.defs.submissions import submit_listings
 from directory_pipeline.queue.intake import IntakeTick
 
 RECEIVE_BATCHES = 20  # up to 200 messages a tick; the budget below keeps it inside 60 s
@@ -25,7 +25,7 @@ def _run_request(job_id: str) -> dg.RunRequest:
 
 
 @dg.sensor(
-    job=submission_job,
+    job=submit_listings,
     minimum_interval_seconds=5,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Takes paid jobs off the SQS queue: one run per job, bad messages to the DLQ.",
@@ -70,7 +70,7 @@ def sqs_job_sensor(
 
 
 @dg.sensor(
-    job=submission_job,
+    job=submit_listings,
     minimum_interval_seconds=60,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Starts jobs left pending in Supabase with no run: a lost message loses nothing.",

@@ -22,15 +22,9 @@ from directory_pipeline.defs.resources import (
 )
 from directory_pipeline.domain import SubmissionOutcome, SubmissionStatus
 from directory_pipeline.domain.job import JobStatus
-from directory_pipeline.orchestration.run_job import (
-    DirectoryDone,
-    JobNotRunnable,
-    JobPlan,
-    plan_job,
-    record,
-    settle,
-    submit_all,
-)
+from directory_pipeline.paid_jobs.plan import JobNotRunnable, JobPlan, plan_job
+from directory_pipeline.paid_jobs.recording import record, settle
+from directory_pipeline.paid_jobs.worker_pool import DirectoryDone, submit_all
 from directory_pipeline.store.claims import ClaimKind
 from directory_pipeline.store.results import ResultStore
 
@@ -227,8 +221,8 @@ def job_results_check(
     )
 
 
-submission_job = dg.define_asset_job(
-    "submission_job",
+submit_listings = dg.define_asset_job(
+    "submit_listings",
     selection=dg.AssetSelection.assets(paid_job),
     description="One paid job: every directory of its package, in one run.",
     tags={"directory_pipeline/kind": "submission"},

@@ -1,4 +1,4 @@
-"""The directory catalog and package tiers, loaded from `catalog/catalog.yaml`."""
+"""The directory catalog and package tiers, loaded from `data/catalog.yaml`."""
 
 from __future__ import annotations
 
@@ -157,7 +157,7 @@ def load_catalog(path: Path | None = None) -> Catalog:
     """The catalog from `path` (a deployment's own, or the one the local stack writes with
     its sandbox sites), or the one shipped with the package."""
     if path is None:
-        text = resources.files("directory_pipeline.catalog").joinpath("catalog.yaml").read_text()
+        text = resources.files("directory_pipeline.data").joinpath("catalog.yaml").read_text()
     else:
         text = path.read_text()
     return Catalog.model_validate(yaml.safe_load(text))

@@ -12,7 +12,11 @@ product sees the sites only as entries of the catalog file `write_sandbox_catalo
 from __future__ import annotations
 
 from .app import create_app
-from .catalog import (
+from .knobs import SiteKnobs
+from .ledger import Ledger, LedgerEntry
+from .server import SandboxServer, serve_forever
+from .site import SandboxSite
+from .site_registry import (
     SITES,
     get_site,
     sandbox_directories,
@@ -20,10 +24,6 @@ from .catalog import (
     with_sandbox_sites,
     write_sandbox_catalog,
 )
-from .knobs import SiteKnobs
-from .ledger import Ledger, LedgerEntry
-from .server import SandboxServer, serve_forever
-from .site import SandboxSite
 
 __all__ = [
     "SITES",

@@ -10,8 +10,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from .catalog import SITES, get_site
 from .ledger import entries_json
+from .site_registry import SITES, get_site
 from .state import SandboxState
 
 

@@ -10,10 +10,10 @@ from starlette.middleware import Middleware
 from starlette.types import ASGIApp
 
 from .admin import admin_routes
-from .catalog import SERVED_DEFINITIONS
 from .hosting import SiteHostMiddleware
 from .knobs import KnobBoard, SiteKnobs
 from .ledger import Ledger
+from .site_registry import SERVED_DEFINITIONS
 from .state import DEFAULT_OUTSIDE_URL, SandboxState
 
 

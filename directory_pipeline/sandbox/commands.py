@@ -10,10 +10,10 @@ import click
 import yaml
 
 from ..state_dir import resolve_state_dir
-from .catalog import SITES, get_site
 from .knobs import SiteKnobs
 from .ledger import Ledger, entries_json
 from .server import SandboxServer, serve_forever
+from .site_registry import SITES, get_site
 from .state import DEFAULT_OUTSIDE_URL
 
 

@@ -8,7 +8,7 @@ from starlette.datastructures import Headers
 from starlette.responses import HTMLResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from .catalog import slug_of_host
+from .site_registry import slug_of_host
 from .state import SandboxState
 
 _UNAVAILABLE = (

@@ -15,8 +15,8 @@ import uvicorn
 from starlette.applications import Starlette
 
 from .app import create_app
-from .catalog import site_url
 from .knobs import SiteKnobs
+from .site_registry import site_url
 from .state import DEFAULT_OUTSIDE_URL
 
 _START_TIMEOUT_S = 20.0

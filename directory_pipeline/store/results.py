@@ -140,6 +140,16 @@ class ResultStore:
             row = conn.execute("select status from jobs where id = %s", (job_id,)).fetchone()
         return JobStatus(row["status"]) if row else None
 
+    def finished_jobs_older_than(self, days: int) -> list[uuid.UUID]:
+        """Jobs in a final status created more than `days` ago."""
+        with connect(self.dsn) as conn:
+            rows = conn.execute(
+                """select id from jobs where created_at < now() - make_interval(days => %s)
+                   and status in ('completed', 'partially_completed', 'failed')""",
+                (days,),
+            ).fetchall()
+        return [r["id"] for r in rows]
+
     def in_progress_jobs_idle_for(self, minutes: float) -> list[uuid.UUID]:
         """Jobs `in_progress` whose results have not moved for `minutes` (or never started)."""
         with connect(self.dsn) as conn:

@@ -32,7 +32,7 @@ from directory_pipeline.domain import (
     SubmissionStatus,
 )
 from directory_pipeline.sandbox import SandboxServer
-from directory_pipeline.sandbox.catalog import sandbox_directories
+from directory_pipeline.sandbox.site_registry import sandbox_directories
 from directory_pipeline.store.attempts import AttemptJournal
 from directory_pipeline.store.claims import ClaimKind, advisory_claim
 from directory_pipeline.store.directory_pace import PostgresDirectoryThrottle

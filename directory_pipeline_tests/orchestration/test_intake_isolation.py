@@ -206,7 +206,7 @@ def _launch(instance: dg.DagsterInstance, result: dg.SensorResult) -> None:
     """What the daemon does with a tick's run requests: one run per request, with its tags."""
     for request in result.run_requests or []:
         instance.add_run(
-            dg.DagsterRun(job_name="submission_job", run_id=str(uuid.uuid4()), tags=request.tags)
+            dg.DagsterRun(job_name="submit_listings", run_id=str(uuid.uuid4()), tags=request.tags)
         )
 
 

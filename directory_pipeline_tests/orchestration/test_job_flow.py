@@ -1,4 +1,4 @@
-"""A paid job end to end, in process: `enqueue` → SQS sensor → one run of `submission_job`
+"""A paid job end to end, in process: `enqueue` → SQS sensor → one run of `submit_listings`
 → a `listing_submission` materialization per directory → Supabase rows → the sync check →
 the sandbox ledger. Real Postgres, real SQS API (moto's server), real Chromium, the sandbox.
 

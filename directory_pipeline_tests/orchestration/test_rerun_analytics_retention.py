@@ -18,7 +18,7 @@ from directory_pipeline.defs.analytics import (
 )
 from directory_pipeline.defs.partitions import DIRECTORIES, JOBS
 from directory_pipeline.defs.resources import JobPolicyResource
-from directory_pipeline.defs.retention import partition_retention_job
+from directory_pipeline.defs.retention import partition_retention
 from directory_pipeline.queue import JobQueue
 from directory_pipeline.sandbox import SandboxServer
 from directory_pipeline.store.results import ResultStore
@@ -132,7 +132,7 @@ def test_retention_drops_old_finished_jobs_from_the_live_partitions(
     def flow() -> list[str]:
         instance = dg.DagsterInstance.ephemeral()
         instance.add_dynamic_partitions(JOBS, [old, recent])
-        result = partition_retention_job.execute_in_process(
+        result = partition_retention.execute_in_process(
             instance=instance,
             resources={
                 "supabase": dagster_env["resources"]["supabase"],

@@ -24,7 +24,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from directory_pipeline.analytics.outcomes import outcome_file
+from directory_pipeline.analytics.outcome_files import outcome_file
 from directory_pipeline.browser.attempt import AttemptHooks
 from directory_pipeline.browser.engine import SubmissionEngine, SubmissionResult
 from directory_pipeline.browser.evidence import LocalEvidenceStore
@@ -38,15 +38,11 @@ from directory_pipeline.defs.partitions import JOB_TAG, JOBS
 from directory_pipeline.defs.resources import JobPolicyResource, SupabaseResource
 from directory_pipeline.domain import SubmissionOutcome, SubmissionStatus, load_catalog
 from directory_pipeline.local.postgres import LocalPostgres
-from directory_pipeline.orchestration.run_job import (
-    DirectoryDone,
-    JobPlan,
-    plan_job,
-    record,
-    submit_all,
-)
+from directory_pipeline.paid_jobs.plan import JobPlan, plan_job
+from directory_pipeline.paid_jobs.recording import record
+from directory_pipeline.paid_jobs.worker_pool import DirectoryDone, submit_all
 from directory_pipeline.sandbox import SandboxServer
-from directory_pipeline.sandbox.catalog import with_sandbox_sites
+from directory_pipeline.sandbox.site_registry import with_sandbox_sites
 from directory_pipeline.store.attempts import AttemptJournal
 from directory_pipeline.store.claims import ClaimKind, advisory_claim
 from directory_pipeline.store.directory_pace import PostgresDirectoryThrottle
@@ -306,7 +302,7 @@ def _materialize_job(
     job_id: str,
     tags: dict[str, str] | None = None,
 ) -> dg.ExecuteInProcessResult:
-    """A run of `submission_job`'s step; without `tags` it is one launched from the UI (no
+    """A run of `submit_listings`'s step; without `tags` it is one launched from the UI (no
     job tag, only the partition)."""
     from directory_pipeline.defs.submissions import listing_submission, paid_job
 
@@ -424,7 +420,7 @@ def _noop() -> None:
 
 @dg.job
 def placeholder() -> None:
-    """Stands in for `submission_job` when a run is created directly on the instance."""
+    """Stands in for `submit_listings` when a run is created directly on the instance."""
     _noop()
 
 

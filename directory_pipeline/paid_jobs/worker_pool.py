@@ -1,37 +1,17 @@
-"""One paid job, start to finish: resolve its directories, submit to each (one Chromium per
-worker thread, `max_parallel` workers), record every outcome in Supabase and the analyst
-tables, and settle the job's status."""
+"""Submitting one job to its directories: a pool of worker threads, one engine (one
+Chromium) each, results handed back in the caller's thread as they land."""
 
 from __future__ import annotations
 
 import queue
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
-import psycopg
-
-from directory_pipeline.analytics.outcomes import write_outcome
 from directory_pipeline.browser.engine import SubmissionEngine, SubmissionResult
-from directory_pipeline.domain import (
-    BusinessProfile,
-    Catalog,
-    DirectoryEntry,
-    JobStatus,
-    Package,
-    SubmissionOutcome,
-    SubmissionStatus,
-)
-from directory_pipeline.domain.job import final_status
-from directory_pipeline.store.jobs import JobRow, JobStore
-from directory_pipeline.store.results import ResultStore
-
-
-class JobNotRunnable(RuntimeError):
-    """The job cannot run at all (no row, no profile, unknown directories)."""
+from directory_pipeline.domain import DirectoryEntry, SubmissionOutcome, SubmissionStatus
+from directory_pipeline.paid_jobs.plan import JobPlan
 
 
 @dataclass(frozen=True)
@@ -39,27 +19,6 @@ class DirectoryDone:
     directory: DirectoryEntry
     result: SubmissionResult
     duration_s: float
-
-
-@dataclass
-class JobPlan:
-    job: JobRow
-    profile: BusinessProfile
-    directories: list[DirectoryEntry]
-
-
-def plan_job(jobs: JobStore, catalog: Catalog, job_id: uuid.UUID) -> JobPlan:
-    job = jobs.get(job_id)
-    if job is None:
-        raise JobNotRunnable(f"job {job_id} has no row in jobs")
-    profile = job.profile()
-    if profile is None:
-        raise JobNotRunnable(f"job {job_id} has no business profile")
-    try:
-        directories = catalog.directories_for(Package(job.package), job.requested_directories)
-    except ValueError as exc:
-        raise JobNotRunnable(f"job {job_id}: {exc}") from exc
-    return JobPlan(job=job, profile=profile, directories=directories)
 
 
 def _engine_failure(
@@ -138,44 +97,3 @@ def submit_all(
         stop.set()
         for thread in workers:
             thread.join()
-
-
-def record(
-    results: ResultStore,
-    analytics_root: Path,
-    plan: JobPlan,
-    done: DirectoryDone,
-    *,
-    tries: int = 4,
-    backoff_s: float = 1.0,
-) -> None:
-    """Supabase row, progress counter and analyst table for one directory's outcome; a
-    database blip is retried with backoff before the error is raised."""
-    outcome = done.result.outcome
-    for attempt in range(tries):
-        try:
-            results.upsert_result(plan.job.id, outcome)
-            results.record_progress(plan.job.id)
-            break
-        except psycopg.OperationalError:
-            if attempt == tries - 1:
-                raise
-            time.sleep(backoff_s * 2**attempt)
-    write_outcome(
-        analytics_root,
-        plan.job.id,
-        plan.job.package,
-        done.directory,
-        outcome,
-        done.result.plan_source,
-        done.duration_s,
-    )
-
-
-def settle(results: ResultStore, job_id: uuid.UUID, statuses: list[SubmissionStatus]) -> JobStatus:
-    """The job's final status from its directories' outcomes (forward only): the status the
-    job has afterwards, which is the earlier one if it was already finished."""
-    status = final_status(statuses)
-    if results.mark_finished(job_id, status):
-        return status
-    return results.job_status(job_id) or status

@@ -1,1 +1,0 @@
-"""Running a paid job: every directory of its package, with bounded parallelism."""

@@ -1,0 +1,58 @@
+"""Recording a job's outcomes: Supabase's `job_results` and progress, the analyst table,
+and the job's final status."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from pathlib import Path
+
+import psycopg
+
+from directory_pipeline.analytics.outcome_files import write_outcome
+from directory_pipeline.domain import JobStatus, SubmissionStatus
+from directory_pipeline.domain.job import final_status
+from directory_pipeline.paid_jobs.plan import JobPlan
+from directory_pipeline.paid_jobs.worker_pool import DirectoryDone
+from directory_pipeline.store.results import ResultStore
+
+
+def record(
+    results: ResultStore,
+    analytics_root: Path,
+    plan: JobPlan,
+    done: DirectoryDone,
+    *,
+    tries: int = 4,
+    backoff_s: float = 1.0,
+) -> None:
+    """Supabase row, progress counter and analyst table for one directory's outcome; a
+    database blip is retried with backoff before the error is raised."""
+    outcome = done.result.outcome
+    for attempt in range(tries):
+        try:
+            results.upsert_result(plan.job.id, outcome)
+            results.record_progress(plan.job.id)
+            break
+        except psycopg.OperationalError:
+            if attempt == tries - 1:
+                raise
+            time.sleep(backoff_s * 2**attempt)
+    write_outcome(
+        analytics_root,
+        plan.job.id,
+        plan.job.package,
+        done.directory,
+        outcome,
+        done.result.plan_source,
+        done.duration_s,
+    )
+
+
+def settle(results: ResultStore, job_id: uuid.UUID, statuses: list[SubmissionStatus]) -> JobStatus:
+    """The job's final status from its directories' outcomes (forward only): the status the
+    job has afterwards, which is the earlier one if it was already finished."""
+    status = final_status(statuses)
+    if results.mark_finished(job_id, status):
+        return status
+    return results.job_status(job_id) or status
