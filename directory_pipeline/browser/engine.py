@@ -25,6 +25,7 @@ from directory_pipeline.browser.attempt import AttemptDriver, AttemptHooks, Atte
 from directory_pipeline.browser.evidence import EvidenceStore, store_evidence
 from directory_pipeline.browser.judge import Judgement, Reason, RetryDecision, judge
 from directory_pipeline.browser.session import BrowserSession
+from directory_pipeline.browser.shared_chromium import SharedChromium
 from directory_pipeline.browser.throttle import DirectoryThrottle, Throttle
 from directory_pipeline.domain import (
     BusinessProfile,
@@ -77,7 +78,10 @@ class SubmissionEngine:
         classifier: FieldClassifier | None = None,
         throttle: Throttle | None = None,
         hooks: AttemptHooks | None = None,
+        shared_browser: SharedChromium | None = None,
     ) -> None:
+        """With `shared_browser`, pages open in the run's one Chromium; without, the engine
+        launches a Chromium of its own."""
         self.evidence = evidence
         self.config = config or EngineConfig()
         self.journal = journal
@@ -89,7 +93,7 @@ class SubmissionEngine:
             navigation_timeout_ms=self.config.navigation_timeout_ms,
             submit_timeout_ms=self.config.submit_timeout_ms,
         )
-        self.session = BrowserSession(self.config.chromium_executable_path)
+        self.session = BrowserSession(self.config.chromium_executable_path, shared_browser)
 
     def __enter__(self) -> Self:
         self.session.__enter__()

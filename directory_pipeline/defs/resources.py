@@ -23,6 +23,7 @@ from directory_pipeline.store.results import ResultStore
 
 if TYPE_CHECKING:
     from directory_pipeline.browser.engine import SubmissionEngine
+    from directory_pipeline.browser.shared_chromium import SharedChromium
 
 
 class SupabaseResource(dg.ConfigurableResource):
@@ -148,8 +149,11 @@ class SubmissionEngineResource(dg.ConfigurableResource):
         default=2, ge=0, le=8, description="Directories of one job worked on at once (1-8)."
     )
 
-    def engine_factory(self, supabase: SupabaseResource) -> Callable[[], SubmissionEngine]:
-        """Builds one engine per worker, its journal, plans and pace in `supabase`."""
+    def engine_factory(
+        self, supabase: SupabaseResource, browser: SharedChromium | None = None
+    ) -> Callable[[], SubmissionEngine]:
+        """Builds one engine per worker, its journal, plans and pace in `supabase`, its pages
+        in `browser` (the run's one Chromium) when given."""
         from directory_pipeline.browser.engine import EngineConfig, SubmissionEngine
         from directory_pipeline.browser.evidence import evidence_store
 
@@ -174,6 +178,7 @@ class SubmissionEngineResource(dg.ConfigurableResource):
                 cache=supabase.plans(),
                 classifier=classifier,
                 throttle=throttle,
+                shared_browser=browser,
             )
 
         return make

@@ -8,6 +8,7 @@ import dagster as dg
 from pydantic import Field
 
 from directory_pipeline.analytics.drift import job_results_drift
+from directory_pipeline.browser.shared_chromium import SharedChromium
 from directory_pipeline.defs.partitions import (
     JOB_TAG,
     jobs_partitions,
@@ -175,20 +176,25 @@ def _run_job(
     statuses: list[SubmissionStatus] = []
     unrecorded: list[str] = []
     force = set(slugs) if config.force else set()
-    for done in submit_all(
-        plan, engine.engine_factory(supabase), max_parallel=engine.max_parallel, force=force
-    ):
-        if done.result.busy:
-            context.log.warning(f"{done.directory.slug}: another worker holds it; not recorded")
-            continue
-        try:
-            record(results, analytics.path, plan, done)
-        except Exception as exc:  # the others still go on; the stalled-job sweep resumes it
-            unrecorded.append(done.directory.slug)
-            context.log.error(f"{done.directory.slug}: outcome not recorded: {exc!r}")
-        statuses.append(done.result.outcome.status)
-        context.log_event(_materialization(plan, done))
-        context.log.info(f"{done.directory.slug}: {done.result.outcome.status.value}")
+    # One Chromium for the run; each worker opens its directories' contexts in it.
+    with SharedChromium(engine.chromium_executable_path or None) as browser:
+        for done in submit_all(
+            plan,
+            engine.engine_factory(supabase, browser),
+            max_parallel=engine.max_parallel,
+            force=force,
+        ):
+            if done.result.busy:
+                context.log.warning(f"{done.directory.slug}: another worker holds it; not recorded")
+                continue
+            try:
+                record(results, analytics.path, plan, done)
+            except Exception as exc:  # the others still go on; the stalled-job sweep resumes it
+                unrecorded.append(done.directory.slug)
+                context.log.error(f"{done.directory.slug}: outcome not recorded: {exc!r}")
+            statuses.append(done.result.outcome.status)
+            context.log_event(_materialization(plan, done))
+            context.log.info(f"{done.directory.slug}: {done.result.outcome.status.value}")
     if unrecorded:
         raise dg.Failure(
             description=f"outcomes not recorded for {', '.join(unrecorded)}; the job stays "
