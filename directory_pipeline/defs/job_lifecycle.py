@@ -11,7 +11,7 @@ import uuid
 
 import dagster as dg
 
-from directory_pipeline.defs.partitions import JOB_TAG, partition_requests
+from directory_pipeline.defs.partitions import JOB_TAG, job_run_ids, partition_requests
 from directory_pipeline.defs.resources import JobPolicyResource, SupabaseResource
 from directory_pipeline.defs.submissions import submit_listings
 from directory_pipeline.store.claims import ClaimKind
@@ -38,7 +38,7 @@ MAX_RUNS_PER_JOB = 3  # the first run and two resumes; then the job ends honestl
 
 
 def _runs_of(instance: dg.DagsterInstance, job_id: str) -> int:
-    return len(instance.get_run_ids(filters=dg.RunsFilter(tags={JOB_TAG: job_id})))
+    return len(job_run_ids(instance, job_id))
 
 
 def _settle(
@@ -103,11 +103,7 @@ def cancelled_job_run_sensor(
 
 def has_live_run(instance: dg.DagsterInstance, job_id: str) -> bool:
     """Whether a run of the job is queued or running."""
-    return bool(
-        instance.get_run_ids(
-            filters=dg.RunsFilter(tags={JOB_TAG: job_id}, statuses=_ALIVE), limit=1
-        )
-    )
+    return bool(job_run_ids(instance, job_id, statuses=_ALIVE, limit=1))
 
 
 def _orphaned_runs(
@@ -117,9 +113,7 @@ def _orphaned_runs(
     holds the job's run claim in Postgres for as long as it works, and Postgres frees it
     when the worker dies. (Only asked of jobs idle for the stalled window, long past a
     worker's start-up, so a run about to take its claim is not mistaken for a dead one.)"""
-    started = instance.get_run_ids(
-        filters=dg.RunsFilter(tags={JOB_TAG: job_id}, statuses=[dg.DagsterRunStatus.STARTED])
-    )
+    started = job_run_ids(instance, job_id, statuses=[dg.DagsterRunStatus.STARTED])
     if not started:
         return []
     with supabase.claim(ClaimKind.JOB_RUN, job_id) as free:

@@ -19,6 +19,18 @@ JOB_TAG = "directory_pipeline/job_id"
 """Run tag naming the job a run works on; set by the sensors, absent on staff-launched runs."""
 
 
+def job_run_ids(
+    instance: dg.DagsterInstance,
+    job_id: str,
+    *,
+    statuses: list[dg.DagsterRunStatus] | None = None,
+    limit: int | None = None,
+) -> list[str]:
+    """The runs that worked (or work) on a paid job, found by the job tag."""
+    filters = dg.RunsFilter(tags={JOB_TAG: job_id}, statuses=statuses or [])
+    return list(instance.get_run_ids(filters=filters, limit=limit))
+
+
 def partition_requests(
     instance: dg.DagsterInstance, job_ids: list[str], directory_slugs: list[str]
 ) -> list[dg.AddDynamicPartitionsRequest]:

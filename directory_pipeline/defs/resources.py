@@ -133,8 +133,8 @@ class JobPolicyResource(dg.ConfigurableResource):
 
 class SubmissionEngineResource(dg.ConfigurableResource):
     """How submissions run: the browser, the evidence root, the LLM endpoint for the last
-    mapping layer, and how many directories of one job are worked on at once (one Chromium
-    per worker)."""
+    mapping layer, and how many directories of one job are worked on at once (each in its
+    own context of the run's one Chromium)."""
 
     evidence_root: str = Field(description="Local folder or s3://bucket/prefix for evidence.")
     chromium_executable_path: str | None = None

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from directory_pipeline.defs.partitions import JOB_TAG, partition_requests
+from directory_pipeline.defs.partitions import JOB_TAG, job_run_ids, partition_requests
 from directory_pipeline.defs.resources import (
     CatalogResource,
     JobPolicyResource,
@@ -17,7 +17,7 @@ INTAKE_BUDGET_SECONDS = 30.0  # no new batch after this: a slow database cannot 
 
 
 def _has_run(instance: dg.DagsterInstance, job_id: str) -> bool:
-    return bool(instance.get_run_ids(filters=dg.RunsFilter(tags={JOB_TAG: job_id}), limit=1))
+    return bool(job_run_ids(instance, job_id, limit=1))
 
 
 def _run_request(job_id: str) -> dg.RunRequest:

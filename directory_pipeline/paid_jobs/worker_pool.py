@@ -1,5 +1,6 @@
-"""Submitting one job to its directories: a pool of worker threads, one engine (one
-Chromium) each, results handed back in the caller's thread as they land."""
+"""Submitting one job to its directories: a pool of worker threads, one engine each (its
+pages in the run's shared Chromium, or a Chromium of its own), results handed back in the
+caller's thread as they land."""
 
 from __future__ import annotations
 
@@ -47,8 +48,8 @@ def submit_all(
 ) -> Iterator[DirectoryDone]:
     """Submit to every directory; yields each result as it lands (in the caller's thread).
 
-    Each worker thread owns one engine (one Chromium): Playwright's sync API belongs to the
-    thread that started it. When the caller stops early, workers finish the directory in
+    Each worker thread owns one engine and its Playwright: Playwright's sync API belongs to
+    the thread that started it. When the caller stops early, workers finish the directory in
     hand, take no new one, and are joined before this returns.
     """
     todo: queue.Queue[DirectoryEntry] = queue.Queue()
