@@ -62,3 +62,15 @@ def test_the_definitions_match_the_snapshot() -> None:
         "sensors": sensors,
         "schedules": schedules,
     } == SNAPSHOT
+
+
+def test_every_job_runs_its_steps_in_the_run_process() -> None:
+    """Each Dagster job here has one step; a step process per run would import the code
+    location a second time (seconds of per-job overhead, benchmarks/scale)."""
+    repository = defs.get_repository_def()
+    executors = {
+        job.name: job.executor_def.name
+        for job in repository.get_all_jobs()
+        if not job.name.startswith("__")
+    }
+    assert executors == dict.fromkeys(SNAPSHOT["jobs"], dg.in_process_executor.name)

@@ -32,6 +32,9 @@ def job_results_rewritten(
         raise dg.Failure(description="drift remains after the repair", metadata={"diff": left})
 
 
-@dg.job(description="Repairs Supabase `job_results` for one job from its recorded outcomes.")
+@dg.job(
+    description="Repairs Supabase `job_results` for one job from its recorded outcomes.",
+    executor_def=dg.in_process_executor,
+)
 def repair_job_results() -> None:
     job_results_rewritten()

@@ -21,7 +21,10 @@ def retire_old_job_partitions(
     return len(retired)
 
 
-@dg.job(description="Retires the partitions of old finished jobs from the live set.")
+@dg.job(
+    description="Retires the partitions of old finished jobs from the live set.",
+    executor_def=dg.in_process_executor,
+)
 def partition_retention() -> None:
     retire_old_job_partitions()
 
