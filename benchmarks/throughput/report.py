@@ -37,8 +37,10 @@ def with_ratios(rows: list[dict]) -> list[dict]:
 
 
 def _others(row: dict) -> str:
-    """CPU that processes outside this run used meanwhile, in cores (should be ~0)."""
-    return f"{row['others_cpu_s'] / row['wall_s']:.2f}"
+    """CPU that processes outside this run used meanwhile, in cores (should be ~0), and how
+    many measurements it took to get the one shown."""
+    tries = len(row.get("tries_seen", [])) or 1
+    return f"{row['others_cpu_s'] / row['wall_s']:.2f}" + (f" ({tries} tries)" if tries > 1 else "")
 
 
 def sweep_line(row: dict) -> str:
