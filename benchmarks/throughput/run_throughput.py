@@ -4,7 +4,8 @@
 
 What is measured. The same directories (the project's sandbox sites, every request delayed
 300-1500 ms as a real directory's would be, repeated under alias hosts for 24 and 100
-directories) get the same business profile twice per (directories, K), interleaved:
+directories) get the same business profile from both contestants, at each (directories,
+K) of a matrix, one after the other:
 
 * raw: a plain async Playwright script, one Chromium, one context per directory, K at a
   time, the mapping given (the pipeline's own plan, from `map-form --json`);
@@ -12,12 +13,13 @@ directories) get the same business profile twice per (directories, K), interleav
   called through the one adapter in `pipeline_adapter.py`.
 
 Each variant runs in a fresh worker process. While it runs, the worker and every process
-under it (Chromium and its renderers) are sampled every 200 ms: wall time, CPU seconds of
-the whole tree, peak PSS (and RSS) of the tree. Postgres and the sandbox run outside the
-tree; their CPU is reported beside it. The sandbox's ledger (what the sites accepted) is
-reset before and read after every variant. A first phase submits the base sites twice to a
-fresh database: the first time every form is new to the plan cache, the second time every
-form is a repeat (LLM calls counted by a proxy in front of the local LLM when it runs).
+under it (Chromium and its renderers) are sampled: CPU seconds of the whole tree and its
+RSS every 200 ms, its PSS whenever the RSS rises (at least every 2 s). Postgres and the
+sandbox run outside the tree; their CPU is reported beside it. The sandbox's ledger (what
+the sites accepted) is reset before and read after every variant. A first phase submits
+the base sites twice to a fresh database: the first time every form is new to the plan
+cache, the second time every form is a repeat (LLM calls counted by a proxy in front of the
+local LLM when it runs).
 
 Writes results.md and results.json (results-quick.* with --quick) beside this file.
 """
@@ -68,7 +70,7 @@ class Run:
     dsn: str
     pg_data: Path
     sandbox: stack.Sandbox
-    mappings: dict[str, dict] = field(default_factory=dict)
+    mappings: dict[str, list[dict]] = field(default_factory=dict)
     llm: stack.CountingLlm | None = None
     quiet_wait_s: float = 300.0
     quiet_below_cores: float = 0.25
@@ -109,14 +111,15 @@ def _start_worker(run: Run, name: str, spec: dict) -> tuple[subprocess.Popen, Pa
     spec_path = run.work / f"{name}.spec.json"
     out_path = run.work / f"{name}.out.json"
     spec_path.write_text(json.dumps(spec))
-    process = subprocess.Popen(
-        [sys.executable, str(HERE / "worker.py"), str(spec_path), str(out_path)],
-        env=stack.python_env(),
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=(run.work / f"{name}.log").open("w"),
-        text=True,
-    )
+    with (run.work / f"{name}.log").open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, str(HERE / "worker.py"), str(spec_path), str(out_path)],
+            env=stack.python_env(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+        )
     assert process.stdout is not None
     if process.stdout.readline().strip() != "ready":
         raise RuntimeError(f"worker {name} did not start; see {run.work / name}.log")
@@ -162,12 +165,14 @@ def run_variant(run: Run, variant: Variant, sites: list[Directory], tries: int) 
 def mop_up(run: Run, rows: list[dict], port: int, paths: dict, until: float) -> None:
     """Measure again, while time is left, the side-by-side rows others disturbed most."""
     while time.monotonic() < until:
-        dirty = [r for r in rows if others_load(r) > run.redo_above_cores]
+        dirty = [
+            r
+            for r in rows
+            if others_load(r) > run.redo_above_cores and len(r["tries_seen"]) < run.tries + 2
+        ]
         if not dirty:
             return
         row = max(dirty, key=others_load)
-        if len(row["tries_seen"]) >= run.tries + 2:
-            return
         print(f"mop-up: {row['kind']} {row['size']} K={row['k']}", flush=True)
         variant = Variant(row["kind"], row["size"], row["k"])
         again = measure_variant(run, variant, directories(row["size"], port, paths))
@@ -322,7 +327,7 @@ def machine_info() -> dict:
         platform.processor(),
     )
     commit = subprocess.run(
-        ["git", "-C", str(stack.REPO), "rev-parse", "--short", "HEAD"],
+        ["git", "-C", str(stack.REPO), "describe", "--always", "--dirty"],
         capture_output=True,
         text=True,
     ).stdout.strip()
