@@ -70,7 +70,7 @@ class Settings(BaseModel):
     evidence_root: str | None = None
     catalog_path: Path | None = None
     analytics_root: str | None = None
-    submission_parallelism: int = 2
+    submission_parallelism: int = 4
     pending_job_grace_minutes: int = 10
     stalled_job_minutes: int = 15
     sqs_redelivery_seconds: int = 10

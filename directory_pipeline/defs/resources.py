@@ -146,7 +146,10 @@ class SubmissionEngineResource(dg.ConfigurableResource):
     )
     crewai_storage_dir: str | None = None
     max_parallel: int = Field(
-        default=2, ge=0, le=8, description="Directories of one job worked on at once (1-8)."
+        default=4,
+        ge=0,
+        le=8,
+        description="Directories of one job worked on at once (1-8; 4 measured best on 2 cores).",
     )
 
     def engine_factory(
