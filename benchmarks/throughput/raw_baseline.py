@@ -7,8 +7,9 @@ fetch it sends to be answered). A 429 or 503 is retried after its Retry-After (1
 has none), at most 3 times, as any polite script does; the answer's HTTP status is the
 outcome. It judges nothing else, keeps no evidence and writes nothing anywhere.
 
-It imports nothing from the product: its mapping is the `map-form --json` output of the
-product's CLI (the pipeline's own plan for the site) turned into `FieldStep`s.
+It imports nothing from the product but Chromium's launch flags (so flags are not what
+differs): its mapping is the `map-form --json` output of the product's CLI (the pipeline's
+own plan for the site) turned into `FieldStep`s.
 """
 
 from __future__ import annotations
@@ -23,17 +24,8 @@ from dataclasses import asdict, dataclass
 from playwright.async_api import Browser, Frame, Locator, Page, async_playwright
 from playwright.async_api import Error as PlaywrightError
 
-# The same Chromium switches the product launches with, so that flags are not what differs.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-    "--disable-features=AutofillServerCommunication,OptimizationHints,MediaRouter",
-]
+from directory_pipeline.browser.launch import CHROMIUM_ARGS
+
 NAVIGATION_TIMEOUT_MS = 30_000
 ANSWER_TIMEOUT_MS = 45_000
 FIND_FORM_TIMEOUT_S = 15.0

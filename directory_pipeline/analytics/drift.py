@@ -15,6 +15,7 @@ import pandas as pd
 
 from directory_pipeline.analytics.outcome_files import read_outcomes
 from directory_pipeline.domain import Evidence, SubmissionOutcome, SubmissionStatus
+from directory_pipeline.store.jobs import JobStore
 from directory_pipeline.store.results import ResultStore
 
 
@@ -23,13 +24,13 @@ def _recorded(analytics_root: Path, job_id: uuid.UUID) -> list[dict]:
     return [] if outcomes.empty else outcomes.to_dict("records")
 
 
-def job_results_drift(results: ResultStore, analytics_root: Path, job_id: uuid.UUID) -> list[str]:
+def job_results_drift(jobs: JobStore, analytics_root: Path, job_id: uuid.UUID) -> list[str]:
     """How `job_results` differs from the recorded outcomes of one job (empty: in sync)."""
     expected = {
         str(r["directory_slug"]): (str(r["status"]), r.get("evidence_uri") or None)
         for r in _recorded(analytics_root, job_id)
     }
-    stored = results.stored_proof(job_id)
+    stored = {r.directory_slug: (r.status.value, r.evidence_uri) for r in jobs.results(job_id)}
     diff = [
         f"{slug}: job_results {stored.get(slug)} != recorded {want}"
         for slug, want in sorted(expected.items())

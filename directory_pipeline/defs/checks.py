@@ -26,7 +26,7 @@ def job_results_rewritten(
 ) -> None:
     job_id = uuid.UUID(config.job_id)
     written = rewrite_job_results(supabase.results(), analytics.path, job_id)
-    left = job_results_drift(supabase.results(), analytics.path, job_id)
+    left = job_results_drift(supabase.jobs(), analytics.path, job_id)
     context.log.info(f"job {job_id}: {written} rows rewritten; drift left: {left or 'none'}")
     if left:
         raise dg.Failure(description="drift remains after the repair", metadata={"diff": left})

@@ -27,7 +27,7 @@ from directory_pipeline.paid_jobs.plan import JobNotRunnable, JobPlan, plan_job
 from directory_pipeline.paid_jobs.recording import record, settle
 from directory_pipeline.paid_jobs.worker_pool import DirectoryDone, submit_all
 from directory_pipeline.store.claims import ClaimKind
-from directory_pipeline.store.results import ResultStore
+from directory_pipeline.store.jobs import JobStore
 
 
 def submission_metadata(done: DirectoryDone) -> dict[str, Any]:
@@ -138,7 +138,7 @@ def paid_job(
             context.log.warning(f"job {job_id}: another run is working on it; nothing done")
             return dg.MaterializeResult(
                 metadata={"skipped": dg.MetadataValue.text("another run of this job is active")},
-                check_results=[job_results_check(supabase.results(), analytics.path, job_id)],
+                check_results=[job_results_check(supabase.jobs(), analytics.path, job_id)],
             )
         return _run_job(context, config, supabase, job_id, engine, analytics, catalog)
 
@@ -170,7 +170,7 @@ def _run_job(
         context.log.info(f"job {job_id} is {plan.job.status.value}: only a staff re-run reopens it")
         return dg.MaterializeResult(
             metadata={"job_status": dg.MetadataValue.text(plan.job.status.value)},
-            check_results=[job_results_check(results, analytics.path, job_id)],
+            check_results=[job_results_check(supabase.jobs(), analytics.path, job_id)],
         )
     context.log.info(f"job {job_id}: {len(slugs)} directories: {', '.join(slugs)}")
     statuses: list[SubmissionStatus] = []
@@ -211,15 +211,15 @@ def _run_job(
             "directories": dg.MetadataValue.json(slugs),
             "outcomes": dg.MetadataValue.json(counts),
         },
-        check_results=[job_results_check(results, analytics.path, job_id)],
+        check_results=[job_results_check(supabase.jobs(), analytics.path, job_id)],
     )
 
 
 def job_results_check(
-    results: ResultStore, analytics_root: Path, job_id: uuid.UUID
+    jobs: JobStore, analytics_root: Path, job_id: uuid.UUID
 ) -> dg.AssetCheckResult:
     """Compare, never write: this job's `job_results` rows against its recorded outcomes."""
-    diff = job_results_drift(results, analytics_root, job_id)
+    diff = job_results_drift(jobs, analytics_root, job_id)
     return dg.AssetCheckResult(
         check_name=JOB_RESULTS_IN_SYNC,
         passed=not diff,

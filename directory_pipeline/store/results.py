@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from directory_pipeline.domain import JobStatus, SubmissionOutcome, SubmissionStatus
-from directory_pipeline.domain.job import final_status, statuses_that_may_move_to
+from directory_pipeline.domain.job import FINAL_STATUSES, final_status, statuses_that_may_move_to
 from directory_pipeline.store.database import connect
 
 
@@ -90,15 +90,6 @@ class ResultStore:
             ).fetchall()
         return {r["directory_slug"]: SubmissionStatus(r["status"]) for r in rows}
 
-    def stored_proof(self, job_id: uuid.UUID) -> dict[str, tuple[str, str | None]]:
-        """Each directory's recorded status and evidence URI, as `job_results` has them."""
-        with connect(self.dsn) as conn:
-            rows = conn.execute(
-                "select directory_slug, status, evidence_uri from job_results where job_id = %s",
-                (job_id,),
-            ).fetchall()
-        return {r["directory_slug"]: (r["status"], r["evidence_uri"]) for r in rows}
-
     def pending_jobs_older_than(self, minutes: float) -> list[uuid.UUID]:
         with connect(self.dsn) as conn:
             rows = conn.execute(
@@ -145,8 +136,8 @@ class ResultStore:
         with connect(self.dsn) as conn:
             rows = conn.execute(
                 """select id from jobs where created_at < now() - make_interval(days => %s)
-                   and status in ('completed', 'partially_completed', 'failed')""",
-                (days,),
+                   and status = any(%s)""",
+                (days, [s.value for s in FINAL_STATUSES]),
             ).fetchall()
         return [r["id"] for r in rows]
 

@@ -21,7 +21,7 @@ from directory_pipeline.defs.resources import JobPolicyResource
 from directory_pipeline.defs.retention import partition_retention
 from directory_pipeline.queue import JobQueue
 from directory_pipeline.sandbox import SandboxServer
-from directory_pipeline.store.results import ResultStore
+from directory_pipeline.store.jobs import JobStore
 from directory_pipeline_tests.orchestration.flow import enqueue, in_thread, run_job
 
 
@@ -173,7 +173,7 @@ def test_the_check_only_compares_and_the_repair_job_repairs(
         conn.execute("update job_results set status = 'failed' where job_id = %s", (job_id,))
     analytics_root = resources["analytics"].path
 
-    check = job_results_check(ResultStore(dsn), analytics_root, uuid.UUID(job_id))
+    check = job_results_check(JobStore(dsn), analytics_root, uuid.UUID(job_id))
     assert not check.passed
     assert "citylocal-hub" in str(check.metadata["diff"].value)
     with psycopg.connect(dsn) as conn:
@@ -189,4 +189,4 @@ def test_the_check_only_compares_and_the_repair_job_repairs(
         )
     )
     assert repaired.success
-    assert job_results_drift(ResultStore(dsn), analytics_root, uuid.UUID(job_id)) == []
+    assert job_results_drift(JobStore(dsn), analytics_root, uuid.UUID(job_id)) == []
