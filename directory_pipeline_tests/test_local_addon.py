@@ -5,6 +5,7 @@ the code location the production image serves."""
 from __future__ import annotations
 
 import ast
+import gc
 import os
 import re
 import shutil
@@ -39,10 +40,24 @@ def _module_name(path: Path) -> str:
     return ".".join(parts)
 
 
+def _parse(path: Path) -> ast.Module:
+    """`ast.parse` with the garbage collector held off: on Python 3.11 a collection during
+    parsing that finalises a suspended greenlet (Playwright's sync API leaves some behind in
+    this process) trips CPython's "AST constructor recursion depth mismatch" check."""
+    source = path.read_text()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return ast.parse(source, filename=str(path))
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _imports(path: Path, top_level_only: bool = False) -> set[str]:
     """Every module `path` imports (relative imports resolved), lazy ones in functions too
     unless `top_level_only`."""
-    tree = ast.parse(path.read_text(), filename=str(path))
+    tree = _parse(path)
     module = _module_name(path)
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     nodes = tree.body if top_level_only else list(ast.walk(tree))

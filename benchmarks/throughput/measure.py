@@ -38,12 +38,36 @@ class TreeUsage:
     samples: int = 0
     pss_samples: int = 0
     sampler_cpu_s: float = 0.0
+    cpu_s_by_kind: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
 class _Seen:
     first_cpu_s: float
     last_cpu_s: float
+    kind: str
+
+
+def process_kind(cmdline: list[str]) -> str:
+    """What a process of the tree is: python, the Playwright driver (node), or which of
+    Chromium's processes (the browser process has no --type)."""
+    if not cmdline:
+        return "other"
+    program = Path(cmdline[0]).name
+    if "python" in program:
+        return "python"
+    if program == "node" or any("playwright" in part and "cli.js" in part for part in cmdline):
+        return "playwright driver"
+    if "chrom" in program or "headless_shell" in program:
+        for part in cmdline[1:]:
+            if part.startswith("--type="):
+                kind = part.removeprefix("--type=")
+                if kind == "utility":
+                    sub = next((p for p in cmdline if p.startswith("--utility-sub-type=")), "")
+                    return f"chromium utility {sub.rsplit('.', 1)[-1][:24]}".rstrip()
+                return "chromium " + kind
+        return "chromium browser"
+    return program
 
 
 def _cpu_s(proc: psutil.Process) -> float:
@@ -100,6 +124,10 @@ class TreeSampler:
         usage = self._usage
         usage.machine_cpu_s = machine_busy_cpu_s() - self._machine_start
         usage.cpu_s = sum(s.last_cpu_s - s.first_cpu_s for s in self._seen.values())
+        by_kind: dict[str, float] = {}
+        for seen in self._seen.values():
+            by_kind[seen.kind] = by_kind.get(seen.kind, 0.0) + seen.last_cpu_s - seen.first_cpu_s
+        usage.cpu_s_by_kind = dict(sorted(by_kind.items(), key=lambda kv: -kv[1]))
         usage.sampler_cpu_s = _cpu_s(psutil.Process()) - self._own_cpu_start
         return usage
 
@@ -122,13 +150,16 @@ class TreeSampler:
                     key = _key(proc)
                     cpu = _cpu_s(proc)
                     rss += proc.memory_info().rss
+                    kind = None if key in self._seen else process_kind(proc.cmdline())
             except psutil.Error:
                 continue
             alive.append(proc)
             seen = self._seen.get(key)
             if seen is None:
                 born_before = key[1] < self._started_at
-                self._seen[key] = _Seen(first_cpu_s=cpu if born_before else 0.0, last_cpu_s=cpu)
+                self._seen[key] = _Seen(
+                    first_cpu_s=cpu if born_before else 0.0, last_cpu_s=cpu, kind=kind or "other"
+                )
             else:
                 seen.last_cpu_s = cpu
         usage = self._usage

@@ -130,6 +130,38 @@ def time_split(rows: list[dict]) -> list[str]:
     return [header, *lines] if lines else []
 
 
+CPU_KINDS = (
+    "python",
+    "playwright driver",
+    "chromium browser",
+    "chromium renderer",
+    "chromium gpu-process",
+)
+
+
+def cpu_split(rows: list[dict]) -> list[str]:
+    """Where the CPU goes, per kind of process in the variant's tree, per directory."""
+    lines = []
+    for row in rows:
+        by_kind = row.get("cpu_s_by_kind")
+        if not by_kind:
+            continue
+        n = row["directories"]
+        rest = sum(v for k, v in by_kind.items() if k not in CPU_KINDS)
+        cells = [f"{by_kind.get(kind, 0.0) / n:.2f}" for kind in CPU_KINDS]
+        lines.append(
+            f"| {_label(row)} | {n} | {row['k']} | " + " | ".join(cells) + f" | {rest / n:.2f} |"
+        )
+    header = (
+        "| variant | dirs | K | "
+        + " | ".join(CPU_KINDS)
+        + " | other |\n"
+        + "|---" * (len(CPU_KINDS) + 4)
+        + "|"
+    )
+    return [header, *lines] if lines else []
+
+
 def render(info: dict, repeat: list[dict], rows: list[dict]) -> str:
     parts = [
         "# Throughput: pipeline vs raw Playwright, same sites, same run",
@@ -156,6 +188,10 @@ def render(info: dict, repeat: list[dict], rows: list[dict]) -> str:
         "## Where a pipeline directory's time goes (engine timings, last attempt)",
         "",
         *time_split(repeat + rows),
+        "",
+        "## Where the CPU goes (CPU-s per directory, by process)",
+        "",
+        *cpu_split(rows),
         "",
     ]
     return "\n".join(parts)

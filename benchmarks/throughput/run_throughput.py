@@ -204,6 +204,7 @@ def _usage_row(usage: TreeUsage, wall: float, before: dict, after: dict, llm: bo
     row = {
         "wall_s": wall,
         "cpu_s": usage.cpu_s,
+        "cpu_s_by_kind": usage.cpu_s_by_kind,
         "peak_pss_mb": usage.peak_pss_bytes / 2**20,
         "peak_rss_mb": usage.peak_rss_bytes / 2**20,
         "max_processes": usage.max_processes,
@@ -278,7 +279,8 @@ def _one_line(row: dict) -> str:
         f"wall {row['wall_s']:.1f}s  cpu {row['cpu_s']:.1f}s  pss {row['peak_pss_mb']:.0f}MB  "
         f"rss {row['peak_rss_mb']:.0f}MB  submitted {row['submitted']}/{row['directories']}  "
         f"ledger {row['ledger_accepted']}  db {row['db_cpu_s']:.1f}s  llm {row['llm_calls']}  "
-        f"others {row['others_cpu_s']:.1f}s"
+        f"others {row['others_cpu_s']:.1f}s\n    cpu by process: "
+        + ", ".join(f"{kind} {cpu:.1f}" for kind, cpu in row.get("cpu_s_by_kind", {}).items())
     )
 
 

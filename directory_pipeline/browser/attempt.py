@@ -18,12 +18,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
+from typing import Any
 from urllib.parse import unquote_plus
 
 from playwright.sync_api import BrowserContext, Page, Request, Response
 from playwright.sync_api import Error as PlaywrightError
 
-from directory_pipeline.browser.capture import ACTIVITY_TRACKER_JS, capture_page, wait_for_fields
+from directory_pipeline.browser.capture import capture_page, wait_for_fields
 from directory_pipeline.browser.evidence import PageEvidence, capture_page_evidence
 from directory_pipeline.browser.fill import (
     FillError,
@@ -219,6 +220,10 @@ def _retry_after(value: str | None) -> float | None:
     return max((when - dt.datetime.now(dt.UTC)).total_seconds(), 0.0)
 
 
+def _call(blocking: Callable[[], Any]) -> Any:
+    return blocking()
+
+
 def _pump(page: Page, until: Callable[[], bool], timeout_ms: int) -> bool:
     """Let Playwright deliver events until `until()` holds; False at the timeout."""
     ends = time.monotonic() + timeout_ms / 1000
@@ -244,7 +249,11 @@ class AttemptDriver:
         navigation_timeout_ms: int = 30_000,
         submit_timeout_ms: int = 45_000,
         request_wait_ms: int = 15_000,
+        offload: Callable[[Callable[[], Any]], Any] | None = None,
     ) -> None:
+        """`offload(fn)` runs what blocks without a Playwright call (the plan cache, the LLM,
+        the journal, image work) so that a shared Playwright hub keeps serving other pages."""
+        self.offload: Callable[[Callable[[], Any]], Any] = offload or _call
         self.cache = cache
         self.classifier = classifier
         self.hooks = hooks or AttemptHooks()
@@ -298,7 +307,7 @@ class AttemptDriver:
         record.observation = Observation(stopped=stop, stop_detail=detail[:400], **extra)  # type: ignore[arg-type]
         if page is not None:
             with contextlib.suppress(PlaywrightError):
-                record.evidence = capture_page_evidence(page)
+                record.evidence = capture_page_evidence(page, offload=self.offload)
         return record
 
     # -- one attempt -------------------------------------------------------------------------
@@ -313,12 +322,11 @@ class AttemptDriver:
         """One pass. `before_click(plan)` runs right before the click (the journal's intent);
         if it raises, nothing is clicked."""
         record = AttemptRecord(observation=Observation())
-        context, guard = guarded.context, guarded.guard
+        guard = guarded.guard
         started = time.perf_counter()
         page: Page | None = None
         try:
-            context.add_init_script(ACTIVITY_TRACKER_JS)
-            page = context.new_page()
+            page = guarded.new_page()
             response = page.goto(
                 directory.submit_url,
                 wait_until="load",
@@ -342,16 +350,32 @@ class AttemptDriver:
         try:
             schema = capture_page(page, timeout_ms=deadline.ms(10_000))
             record.timings["capture_s"] = time.perf_counter() - started
-            plan = map_form(
-                schema, directory_slug=directory.slug, cache=self.cache, classifier=self.classifier
+            plan: FormPlan = self.offload(
+                lambda: map_form(
+                    schema,
+                    directory_slug=directory.slug,
+                    cache=self.cache,
+                    classifier=self.classifier,
+                )
             )
             record.plan = plan
             record.timings["map_s"] = time.perf_counter() - started - record.timings["capture_s"]
-            if self._captcha_in_form(schema, plan) or self.read(page, deadline).captcha:
+            if self._captcha_in_form(schema, plan):
                 return self._stop(record, page, PreClickStop.CAPTCHA, "the form asks for a CAPTCHA")
-            logo = self._logo_for(schema, plan, profile)
-            record.report = fill_form(page, schema, plan, profile, logo=logo)
-            record.report.missing_required += empty_required_fields(page, schema, plan)
+            logo = self.offload(lambda: self._logo_for(schema, plan, profile))
+            fill_error: FillError | None = None
+            try:
+                record.report = fill_form(page, schema, plan, profile, logo=logo)
+                record.report.missing_required += empty_required_fields(page, schema, plan)
+            except FillError as exc:
+                fill_error = exc
+            # One reading of the page serves the CAPTCHA check (a widget outside the form's
+            # fields) and the judge's "before": a CAPTCHA outranks a field we cannot fill.
+            before = self.read(page, deadline)
+            if before.captcha:
+                return self._stop(record, page, PreClickStop.CAPTCHA, "the page asks for a CAPTCHA")
+            if fill_error is not None:
+                raise fill_error
             if record.report.missing_required:
                 raise FillError(
                     "required fields cannot be filled from the profile: "
@@ -359,7 +383,6 @@ class AttemptDriver:
                 )
             assert plan.target_form is not None
             button = submit_control(page, schema, plan.target_form)
-            before = self.read(page, deadline)
         except FillError as exc:
             return self._stop(record, page, PreClickStop.CANNOT_FILL, str(exc))
         except PlaywrightError as exc:
@@ -367,7 +390,7 @@ class AttemptDriver:
         if deadline.expired:
             return self._stop(record, page, PreClickStop.BROWSER_TROUBLE, "out of time")
 
-        before_click(plan)
+        self.offload(lambda: before_click(plan))
         return self._click_and_observe(record, page, guard, button, before, deadline, started)
 
     def _captcha_in_form(self, schema: FormSchema, plan: FormPlan) -> bool:
@@ -418,7 +441,7 @@ class AttemptDriver:
                 self.hooks.after_submit_answer()
             with contextlib.suppress(PlaywrightError):
                 page.wait_for_load_state("load", timeout=deadline.ms(self.submit_timeout_ms))
-            wait_for_fields(page, settle_ms=300, timeout_ms=deadline.ms(10_000))
+            wait_for_fields(page, timeout_ms=deadline.ms(10_000))
         except PlaywrightError as exc:
             error = f"the browser failed after the submit click: {exc}"
         record.timings["submit_s"] = time.perf_counter() - submit_started
@@ -430,7 +453,7 @@ class AttemptDriver:
         exchange = self._exchange(log, submit, guard, click_at) if submit is not None else None
         record.submit_request = f"{submit.method} {submit.url}" if submit is not None else None
         with contextlib.suppress(PlaywrightError):
-            record.evidence = capture_page_evidence(page)
+            record.evidence = capture_page_evidence(page, offload=self.offload)
         record.timings["total_s"] = time.perf_counter() - started
         record.observation = Observation(
             clicked=True,

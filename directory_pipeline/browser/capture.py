@@ -77,10 +77,19 @@ _FRAME_SELECTOR_JS = """
 """
 
 
-def wait_for_fields(page: Page, settle_ms: int = 300, timeout_ms: int = 10_000) -> None:
+# How long the page must stay quiet (no short timer or request pending, the same fields) to
+# count as settled. Anything still on its way keeps the tracker busy, so the window only
+# covers work the tracker cannot see (animation frames, microtasks): 150 ms is many frames.
+SETTLE_MS = 150
+SETTLE_POLL_MS = 50
+
+
+def wait_for_fields(page: Page, settle_ms: int = SETTLE_MS, timeout_ms: int = 10_000) -> None:
     """Wait until the page's fields stop changing; give up quietly at the timeout."""
     with contextlib.suppress(PlaywrightError):
-        page.wait_for_function(_SETTLED_JS, arg=settle_ms, timeout=timeout_ms, polling=100)
+        page.wait_for_function(
+            _SETTLED_JS, arg=settle_ms, timeout=timeout_ms, polling=SETTLE_POLL_MS
+        )
 
 
 def _frame_path(frame: Frame) -> str:
@@ -101,7 +110,7 @@ def _capture_frame(frame: Frame) -> dict[str, Any] | None:
         return None  # detached or navigating frame: nothing to capture there
 
 
-def capture_page(page: Page, *, settle_ms: int = 300, timeout_ms: int = 10_000) -> FormSchema:
+def capture_page(page: Page, *, settle_ms: int = SETTLE_MS, timeout_ms: int = 10_000) -> FormSchema:
     """The forms of an already loaded page and its iframes."""
     wait_for_fields(page, settle_ms, timeout_ms)
     forms: list[CapturedForm] = []

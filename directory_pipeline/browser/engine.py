@@ -86,14 +86,15 @@ class SubmissionEngine:
         self.config = config or EngineConfig()
         self.journal = journal
         self.throttle: Throttle = throttle or DirectoryThrottle()
+        self.session = BrowserSession(self.config.chromium_executable_path, shared_browser)
         self.driver = AttemptDriver(
             cache=cache,
             classifier=classifier,
             hooks=hooks,
             navigation_timeout_ms=self.config.navigation_timeout_ms,
             submit_timeout_ms=self.config.submit_timeout_ms,
+            offload=self.session.offload,
         )
-        self.session = BrowserSession(self.config.chromium_executable_path, shared_browser)
 
     def __enter__(self) -> Self:
         self.session.__enter__()
@@ -188,13 +189,17 @@ class SubmissionEngine:
                         self.journal.begin(job_id, directory.slug, plan.fingerprint, force)
                     )
 
-            with self.session.guarded_context(
-                directory,
-                timeout_ms=self.config.navigation_timeout_ms,
-                watchdog_s=deadline.remaining_s() + self.config.watchdog_grace_s,
-            ) as guarded:
-                record = self.driver.run(guarded, directory, profile, deadline, before_click)
-                blocked += [url for url in guarded.guard.blocked if url not in blocked]
+            def attempt(before_click=before_click) -> tuple[AttemptRecord, list[str]]:
+                with self.session.guarded_context(
+                    directory,
+                    timeout_ms=self.config.navigation_timeout_ms,
+                    watchdog_s=deadline.remaining_s() + self.config.watchdog_grace_s,
+                ) as guarded:
+                    record = self.driver.run(guarded, directory, profile, deadline, before_click)
+                    return record, guarded.guard.blocked
+
+            record, refused = self.session.run(attempt)
+            blocked += [url for url in refused if url not in blocked]
             judgement = judge(record.observation)
             evidence = self._store(directory, job_id, record, judgement, blocked)
             outcome = self._outcome(directory, judgement, record, evidence, attempts)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -147,8 +148,15 @@ def small_preview(png: bytes, width: int = PREVIEW_WIDTH_PX) -> bytes:
     return out.getvalue()
 
 
-def capture_page_evidence(page: Page, *, timeout_ms: int = 10_000) -> PageEvidence:
-    """Screenshot, every frame's HTML (sanitised) and a small preview of `page`."""
+def capture_page_evidence(
+    page: Page,
+    *,
+    timeout_ms: int = 10_000,
+    offload: Callable[[Callable[[], Any]], Any] | None = None,
+) -> PageEvidence:
+    """Screenshot, every frame's HTML (sanitised) and a small preview of `page`. The image
+    and HTML work goes through `offload` when given (see `PlaywrightHub.offload`)."""
+    run = offload or (lambda work: work())
     screenshot = page.screenshot(full_page=True, timeout=timeout_ms)
     frames: list[FrameSnapshot] = []
     for frame in page.frames:
@@ -160,8 +168,8 @@ def capture_page_evidence(page: Page, *, timeout_ms: int = 10_000) -> PageEviden
     return PageEvidence(
         url=page.url,
         screenshot_png=screenshot,
-        html=sanitised_snapshot(frames),
-        preview_jpeg=small_preview(screenshot),
+        html=run(lambda: sanitised_snapshot(frames)),
+        preview_jpeg=run(lambda: small_preview(screenshot)),
     )
 
 

@@ -88,5 +88,5 @@ class NetworkGuard:
             socket.close(code=1008, reason="blocked by the network guard")
 
     def install(self, context: BrowserContext) -> None:
-        context.route("**/*", self._route)
+        context.route(self.policy.needs_checking(), self._route)
         context.route_web_socket("**/*", self._route_socket)

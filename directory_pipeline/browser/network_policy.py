@@ -10,6 +10,7 @@ a directory cannot answer with a public address first and a private one later.
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import urlsplit
@@ -103,6 +104,23 @@ class NetworkPolicy:
     def public_internet(cls) -> NetworkPolicy:
         """Any public host on the web ports: for fetching a customer's logo."""
         return cls(("*",), frozenset({80, 443}))
+
+    def needs_checking(self) -> re.Pattern[str]:
+        """URLs a browser-side guard must look at: every URL except those plainly allowed
+        (a scheme we speak, one of the directory's hosts or a subdomain, an allowed port,
+        nothing else before the path). It may match allowed URLs too (`check_url` decides
+        those); it never leaves out one `check_url` refuses. Matched in Playwright's driver,
+        so the directory's own subresources never make the trip to Python."""
+        if self.hosts == ("*",):
+            return re.compile("")
+        host = "(?:[a-z0-9-]+\\.)*(?:" + "|".join(re.escape(h.lower()) for h in self.hosts) + ")"
+        allowed = []
+        for scheme, default in _DEFAULT_PORTS.items():
+            ports = "|".join(str(p) for p in sorted(self.ports))
+            port = f"(?::(?:{ports}))" + ("?" if default in self.ports else "")
+            allowed.append(f"{scheme}://{host}{port}(?:[/?#]|$)")
+        inert = "|".join(sorted(_INERT_SCHEMES))
+        return re.compile(f"^(?!(?:{'|'.join(allowed)}|(?:{inert}):))", re.IGNORECASE)
 
     def check_url(self, url: str) -> Refusal | None:
         """The name-level check, before a request leaves; None when it may."""

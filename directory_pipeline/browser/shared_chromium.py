@@ -1,10 +1,10 @@
 """One Chromium for a whole run, shared by every worker thread.
 
-Playwright's sync API binds a browser to the thread that launched it, so until now each
-worker launched a Chromium of its own (about 1.4 GB per worker). Here the run starts one
-Chromium itself, with DevTools on a loopback port, and each worker's Playwright connects to
-it over CDP and opens its own contexts in it: the browser, GPU and network processes are
-paid once, and each directory adds only its renderer.
+Until issue 12 each worker launched a Chromium of its own (about 1.4 GB per worker). Here the
+run starts one Chromium itself, with DevTools on a loopback port, and the run's one
+Playwright connection (`hub()`, a `PlaywrightHub`) opens every worker's contexts in it: the
+browser, GPU and network processes and the Playwright driver are paid once, and each
+directory adds only its renderer.
 
 One worker's hung page must never take the others down (a context killed mid-submission
 would turn an honest `submitted` into `needs_review`). The watchdog therefore disposes of
@@ -35,6 +35,7 @@ from directory_pipeline.browser.launch import (
     browser_environment,
     chromium_executable,
 )
+from directory_pipeline.browser.playwright_hub import PlaywrightHub
 
 # What Playwright's own launch would add that matters when many pages share one browser:
 # no timer throttling or backgrounding of pages that are not in front, no dialogs, no
@@ -74,7 +75,7 @@ class SharedChromium:
         self.executable_path = executable_path
         self.tag = uuid.uuid4().hex
         self._lock = threading.Lock()
-        self.context_creation = threading.Lock()
+        self._hub: PlaywrightHub | None = None
         self._process: subprocess.Popen[bytes] | None = None
         self._profile: Path | None = None
         self._port: int | None = None
@@ -87,7 +88,21 @@ class SharedChromium:
 
     def __exit__(self, *exc: object) -> None:
         with self._lock:
+            hub, self._hub = self._hub, None
+        if hub is not None:
+            hub.stop()
+        with self._lock:
             self._stop()
+
+    def hub(self) -> PlaywrightHub:
+        """The run's one Playwright connection to this Chromium, started on first use and
+        again if its driver died."""
+        with self._lock:
+            if self._hub is None or not self._hub.running:
+                if self._hub is not None:
+                    self._hub.stop()
+                self._hub = PlaywrightHub(self.endpoint).start()
+            return self._hub
 
     @property
     def pid(self) -> int | None:

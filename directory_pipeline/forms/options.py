@@ -4,7 +4,7 @@ name, categories by synonym and, failing that, by their broader group."""
 from __future__ import annotations
 
 import gettext
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import pycountry
@@ -30,6 +30,7 @@ def _singular(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=65_536)
 def _words(text: str) -> str:
     return " ".join(_singular(w) for w in normalise(text.replace("&", " and ")).split())
 
@@ -40,12 +41,17 @@ def _contains(text: str, term: str) -> bool:
 
 def category_groups(category: str) -> list[str]:
     """Taxonomy groups a category belongs to (most specific first)."""
+    return list(_category_groups(category))
+
+
+@lru_cache(maxsize=16_384)  # every option of every category select is looked up, form after form
+def _category_groups(category: str) -> tuple[str, ...]:
     groups = [
         name
         for name, group in _taxonomy().items()
         if any(_contains(category, t) or _words(category) == _words(t) for t in group["terms"])
     ]
-    return sorted(groups, key=lambda g: "parent" not in _taxonomy()[g])
+    return tuple(sorted(groups, key=lambda g: "parent" not in _taxonomy()[g]))
 
 
 def _option_groups(option: FieldOption) -> set[str]:

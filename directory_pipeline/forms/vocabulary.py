@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from importlib import resources
 
 import yaml
 
 
+@lru_cache(maxsize=65_536)  # the same labels and option texts come back form after form
 def normalise(text: str) -> str:
     """Lower case, accents stripped, anything but letters and digits turned into spaces."""
     decomposed = unicodedata.normalize("NFKD", text)
