@@ -150,7 +150,13 @@ class TreeSampler:
                     key = _key(proc)
                     cpu = _cpu_s(proc)
                     rss += proc.memory_info().rss
-                    kind = None if key in self._seen else process_kind(proc.cmdline())
+                    known = self._seen.get(key)
+                    # a process read in its first instants may not show its command line yet
+                    kind = (
+                        process_kind(proc.cmdline())
+                        if known is None or known.kind == "other"
+                        else None
+                    )
             except psutil.Error:
                 continue
             alive.append(proc)
@@ -162,6 +168,8 @@ class TreeSampler:
                 )
             else:
                 seen.last_cpu_s = cpu
+                if kind is not None:
+                    seen.kind = kind
         usage = self._usage
         usage.samples += 1
         usage.peak_rss_bytes = max(usage.peak_rss_bytes, rss)

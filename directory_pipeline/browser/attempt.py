@@ -42,6 +42,7 @@ from directory_pipeline.browser.judge import (
 )
 from directory_pipeline.browser.logo import LogoFile, LogoUnavailable, fetch_logo
 from directory_pipeline.browser.network_policy import NetworkPolicy
+from directory_pipeline.browser.playwright_hub import pause
 from directory_pipeline.browser.proxy import GUARD_HEADER, GuardAnswer, GuardProxy
 from directory_pipeline.browser.scripts import evaluate_within
 from directory_pipeline.browser.session import GuardedContext
@@ -231,7 +232,7 @@ def _pump(page: Page, until: Callable[[], bool], timeout_ms: int) -> bool:
         if time.monotonic() >= ends:
             return False
         try:
-            page.wait_for_timeout(50)  # hands control to Playwright's event loop
+            pause(page, 0.05)  # Playwright's event loop delivers the request log's events
         except PlaywrightError:
             return until()
     return True

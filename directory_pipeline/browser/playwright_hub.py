@@ -13,6 +13,9 @@ What must not run on the hub thread is anything that blocks without a Playwright
 database write, an LLM call, a download, image encoding. `offload()` runs such a function on
 a small pool and hands the hub back to the event loop until it returns.
 
+`pause()` is the same idea in small: waiting for the page's events to arrive, the engine
+lets the event loop run for a moment instead of asking the driver to time it.
+
 Playwright exposes no public API for this; the two private pieces used (the sync objects'
 event loop and dispatcher greenlet, and `wait_for_future`) are pinned by `uv.lock` and
 covered by `test_playwright_hub.py`.
@@ -29,7 +32,7 @@ from typing import Any, TypeVar
 
 import greenlet
 from playwright._impl._greenlets import wait_for_future
-from playwright.sync_api import Browser, Playwright, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
 T = TypeVar("T")
@@ -232,15 +235,13 @@ class PlaywrightHub:
         self._browser = None
 
 
-def run_on(hub: PlaywrightHub | None, work: Callable[[], T]) -> T:
-    """`work` on `hub` when there is one, else here."""
-    return hub.run(work) if hub is not None else work()
-
-
-def offload_on(hub: PlaywrightHub | None) -> Callable[[Callable[[], Any]], Any]:
-    """The offload function to give code that may run on a hub."""
-    return hub.offload if hub is not None else _call
-
-
-def _call(blocking: Callable[[], T]) -> T:
-    return blocking()
+def pause(page: Page, seconds: float) -> None:
+    """Let Playwright's event loop run for `seconds`, delivering the page's events, without
+    a message to the driver (`page.wait_for_timeout` is one round trip through it)."""
+    loop: asyncio.AbstractEventLoop = page._loop
+    future = loop.create_future()
+    timer = loop.call_later(seconds, lambda: future.done() or future.set_result(None))
+    try:
+        wait_for_future(loop, page._dispatcher_fiber, future)
+    finally:
+        timer.cancel()

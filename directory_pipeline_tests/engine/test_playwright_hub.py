@@ -16,7 +16,7 @@ import psutil
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
-from directory_pipeline.browser.playwright_hub import HubStopped, PlaywrightHub
+from directory_pipeline.browser.playwright_hub import HubStopped, PlaywrightHub, pause
 from directory_pipeline.browser.shared_chromium import SharedChromium
 
 PAGE = "data:text/html,<title>hub</title><p>hello</p>"
@@ -146,3 +146,20 @@ def test_run_after_stop_is_refused() -> None:
         hub = shared.hub()
     with pytest.raises(HubStopped):
         hub.run(lambda: None)
+
+
+def test_pause_delivers_the_pages_events_meanwhile() -> None:
+    """`pause` sends nothing to the driver, but the event loop runs: what the page logs
+    during the pause reaches our listener before it returns."""
+    seen: list[str] = []
+
+    def work() -> list[str]:
+        page = hub.browser().new_context().new_page()
+        page.on("console", lambda message: seen.append(message.text))
+        page.evaluate("setTimeout(() => console.log('late'), 100)")
+        pause(page, 0.6)
+        return list(seen)
+
+    with SharedChromium() as shared:
+        hub = shared.hub()
+        assert hub.run(work) == ["late"]

@@ -419,7 +419,7 @@ def test_submitted_outcome_carries_its_proof(
     for uri in (outcome.evidence.screenshot_uri, outcome.evidence.html_uri):
         path = _file(uri)
         assert path.is_file() and path.stat().st_size > 0, uri
-    assert _file(outcome.evidence.screenshot_uri).read_bytes().startswith(b"\x89PNG")
+    assert _file(outcome.evidence.screenshot_uri).read_bytes().startswith(b"\xff\xd8\xff")  # JPEG
     html = _file(outcome.evidence.html_uri).read_text().lower()
     assert "content-security-policy" in html and "<script" not in html
     preview = base64.b64decode(run.result.preview_jpeg_b64 or "")
