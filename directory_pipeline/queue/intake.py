@@ -339,11 +339,12 @@ class IntakeTick:
             self.log.warning(f"intake: {self.unavailable}; valid messages are kept for later")
         deadline = time.monotonic() + budget_seconds
         handled: set[str] = set()
+        wait = wait_seconds
         for _ in range(batches):
             if time.monotonic() > deadline:
                 break
             try:
-                batch = self.queue.receive(max_messages=10, wait_seconds=wait_seconds)
+                batch = self.queue.receive(max_messages=10, wait_seconds=wait)
             except QueueUnavailableError as exc:
                 self.queue_error = str(exc)
                 self.log.warning(f"intake: {exc}")
@@ -358,6 +359,10 @@ class IntakeTick:
                 self.handle(message)
             if not fresh or len(fresh) < len(batch):
                 break  # the queue is empty, or it came round to messages handled already
+            if len(batch) < 10:
+                # A short batch: the queue looked drained. Look once more without waiting,
+                # so that a tick that found one job hands its run request over at once.
+                wait = 0
 
     def _database_check(self) -> str | None:
         try:

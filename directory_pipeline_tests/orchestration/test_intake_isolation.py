@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import threading
 import time
 import uuid
@@ -40,6 +41,7 @@ from directory_pipeline.queue.intake import (
     MAX_NESTING,
     Action,
     Facts,
+    IntakeTick,
     Malformed,
     RowWrite,
     body_limits_exceeded,
@@ -690,3 +692,40 @@ def test_the_run_requests_carry_the_job_tag_and_partition(
     }
     assert added["jobs"] == [str(job_id)]
     assert "citylocal-hub" in added["directories"]  # every catalog directory, added once
+
+
+class _RecordingQueue:
+    """The real queue, with the wait of every receive written down (a spy, not a double)."""
+
+    def __init__(self, queue: JobQueue) -> None:
+        self.queue = queue
+        self.waits: list[int] = []
+
+    def receive(self, max_messages: int = 10, wait_seconds: int = 1) -> list[Any]:
+        self.waits.append(wait_seconds)
+        return self.queue.receive(max_messages=max_messages, wait_seconds=wait_seconds)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.queue, name)
+
+
+@pytest.mark.parametrize(("sent", "expected_waits"), [(0, [1]), (1, [1, 0]), (12, [1, 1, 0])])
+def test_a_tick_long_polls_only_until_the_queue_looks_drained(
+    job_queue: JobQueue, migrated_database_url: str, sent: int, expected_waits: list[int]
+) -> None:
+    """After a short batch the tick looks once more without waiting, so a tick that found
+    one job hands its run request over without sitting out another long poll."""
+    for _ in range(sent):
+        job_queue.send_body(json.dumps(_payload()))
+    recording = _RecordingQueue(job_queue)
+    intake = IntakeTick(
+        queue=recording,  # type: ignore[arg-type]
+        jobs=JobStore(migrated_database_url),
+        catalog=load_catalog(),
+        has_run=lambda job_id: False,
+        log=logging.getLogger("intake-test"),
+    )
+    intake.run(batches=5, wait_seconds=1)
+    assert len(intake.requested) == sent
+    assert recording.waits[: len(expected_waits)] == expected_waits
+    assert all(wait == 0 for wait in recording.waits[len(expected_waits) :])
