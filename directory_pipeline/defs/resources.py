@@ -149,7 +149,7 @@ class SubmissionEngineResource(dg.ConfigurableResource):
         default=4,
         ge=0,
         le=8,
-        description="Directories of one job worked on at once (1-8; 4 measured best on 2 cores).",
+        description="Directories of one job worked on at once (1-8; see benchmarks/throughput).",
     )
 
     def engine_factory(
