@@ -16,6 +16,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
+from splits import HELD_OUT, TUNING, pages
 
 from directory_pipeline.browser.capture import capture_page, open_target
 from directory_pipeline.browser.launch import launch_chromium
@@ -44,10 +45,14 @@ def evaluate(targets: list[tuple[str, str, Path]], classifier=None) -> dict:
     fn: dict[str, int] = defaultdict(int)
     mistakes: list[str] = []
     timings: list[float] = []
+    by_language: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # tp fp fn pages
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         for name, target, truth_path in targets:
-            truth = json.loads(truth_path.read_text())["fields"]
+            truth_file = json.loads(truth_path.read_text())
+            truth = truth_file["fields"]
+            language = by_language[truth_file.get("language", "?")]
+            language[3] += 1
             page = browser.new_page()
             started = time.perf_counter()
             open_target(page, target)
@@ -63,23 +68,43 @@ def evaluate(targets: list[tuple[str, str, Path]], classifier=None) -> dict:
                 got = predicted(by_key.get(field_key))
                 if got is not None and got == expected:
                     tp[got] += 1
+                    language[0] += 1
                     continue
                 if got is not None:
                     fp[got] += 1
+                    language[1] += 1
                 if expected is not None:
                     fn[expected] += 1
+                    language[2] += 1
                 if got != expected:
                     why = by_key[field_key].reason if field_key in by_key else "-"
                     mistakes.append(f"{name}: {field_key}: expected {expected}, got {got} ({why})")
         browser.close()
-    return {"tp": tp, "fp": fp, "fn": fn, "mistakes": mistakes, "timings": timings}
+    return {
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "mistakes": mistakes,
+        "timings": timings,
+        "by_language": dict(by_language),
+    }
+
+
+def language_table(result: dict) -> str:
+    lines = ["| language | pages | precision | recall |", "|---|---|---|---|"]
+    for language, (tp, fp, fn, count) in sorted(result["by_language"].items()):
+        lines.append(
+            f"| {language} | {count} | {tp / max(tp + fp, 1):.3f} | {tp / max(tp + fn, 1):.3f} |"
+        )
+    return "\n".join(lines)
 
 
 def file_targets(folder: Path) -> list[tuple[str, str, Path]]:
-    return [
-        (page.stem, str(page), page.with_suffix(".truth.json"))
-        for page in sorted(folder.glob("*.html"))
-    ]
+    return page_targets(sorted(folder.glob("*.html")))
+
+
+def page_targets(found: list[Path]) -> list[tuple[str, str, Path]]:
+    return [(page.stem, str(page), page.with_suffix(".truth.json")) for page in found]
 
 
 def sandbox_targets(server) -> list[tuple[str, str, Path]]:
@@ -121,7 +146,7 @@ def totals(result: dict) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--llm", action="store_true", help="Also run with the LLM layer.")
-    parser.add_argument("--sets", default="corpus,sandbox,holdout")
+    parser.add_argument("--sets", default="tuning,heldout,sandbox")
     parser.add_argument("--mistakes", action="store_true")
     parser.add_argument("--out", type=Path, default=None, help="Write a Markdown report here.")
     args = parser.parse_args()
@@ -137,6 +162,8 @@ def main() -> None:
         SandboxServer(Path(tmp) / "ledger.sqlite3") as server,
     ):
         targets = {
+            "tuning": page_targets(pages(TUNING)),
+            "heldout": page_targets(pages(HELD_OUT)),
             "corpus": file_targets(HERE / "corpus"),
             "sandbox": sandbox_targets(server),
             "holdout": file_targets(HERE / "holdout"),
@@ -172,6 +199,7 @@ def main() -> None:
                         f"| {recall:.3f} | {mean:.2f} |"
                     )
                     details += [f"## {name}, {mode}", "", table(result), ""]
+                    details += [language_table(result), ""]
                     if args.mistakes:
                         details += ["```", *result["mistakes"], "```", ""]
                     print(summary[-1], flush=True)
