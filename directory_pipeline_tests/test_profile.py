@@ -124,3 +124,30 @@ def test_garbage_in_a_required_field_is_always_refused(field: str, garbage: obje
     with pytest.raises(ValidationError) as caught:
         BusinessProfile.model_validate({**SAMPLE_PROFILE, field: garbage})
     assert any(line.startswith(field) for line in describe_validation_error(caught.value))
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["Tue-Sun 7:00-15:00", "Mo-Fr 8-18 Uhr, Sa 9-13 Uhr", "24/7", "Lun\u2013Ven 9h\u201318h"],
+)
+def test_hours_as_the_shop_types_them_are_kept_and_given_to_forms_as_typed(typed: str) -> None:
+    profile = BusinessProfile.model_validate({**SAMPLE_PROFILE, "hours": typed})
+    assert profile.value_for("hours") == typed
+
+
+@pytest.mark.parametrize(
+    ("hours", "names"),
+    [
+        ("", "hours"),
+        ("   ", "hours"),
+        ("x" * 201, "hours"),
+        ("<b>9-5</b>", "hours"),
+        ({"mon": "9 to 5"}, "hours"),
+    ],
+)
+def test_hours_that_are_neither_text_nor_per_day_ranges_are_rejected_naming_hours(
+    hours: object, names: str
+) -> None:
+    with pytest.raises(ValidationError) as raised:
+        BusinessProfile.model_validate({**SAMPLE_PROFILE, "hours": hours})
+    assert all(error["loc"][0] == names for error in raised.value.errors())

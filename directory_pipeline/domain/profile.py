@@ -122,6 +122,9 @@ def _opening_hours(value: str) -> str:
 
 
 OpeningHours = Annotated[str, AfterValidator(_opening_hours)]
+# As shops type it ("Tue-Sun 7:00-15:00", "Mo-Fr 8-18 Uhr"): one line of plain text, passed
+# to a form as it is.
+OpeningHoursText = Annotated[PlainText, StringConstraints(min_length=1, max_length=200)]
 
 
 class BusinessProfile(BaseModel):
@@ -158,7 +161,7 @@ class BusinessProfile(BaseModel):
     keywords: Annotated[
         list[Annotated[PlainText, StringConstraints(max_length=50)]], Field(max_length=20)
     ] = []
-    hours: dict[Weekday, OpeningHours] | None = None
+    hours: dict[Weekday, OpeningHours] | OpeningHoursText | None = None
     year_established: int | None = None
     facebook_url: _social("facebook.com", "fb.com") | None = None  # type: ignore[valid-type]
     instagram_url: _social("instagram.com") | None = None  # type: ignore[valid-type]
@@ -244,6 +247,8 @@ class BusinessProfile(BaseModel):
         if value is None:
             return None
         if key == "hours":
+            if isinstance(value, str):
+                return value
             return "; ".join(f"{day.value.title()} {spec}" for day, spec in value.items())
         if isinstance(value, list):
             return [str(v) for v in value] or None
