@@ -5,16 +5,18 @@ returned as unresolved (for the LLM layer) or left alone; it never guesses.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from typing import cast
 
 from directory_pipeline.domain.profile import ProfileKey
 from directory_pipeline.forms.plan import FieldDecision
-from directory_pipeline.forms.schema import FormField, FormSchema
+from directory_pipeline.forms.schema import FieldOption, FormField, FormSchema
 from directory_pipeline.forms.vocabulary import (
     ATTRIBUTE_PHRASES,
     BUSINESS_PHRASES,
+    CHOICE_CONTEXT,
     CONSENT_PHRASES,
     FREE_OPTION_PHRASES,
     HOUSE_NUMBER_PHRASES,
@@ -23,6 +25,7 @@ from directory_pipeline.forms.vocabulary import (
     PAID_OPTION_PATTERN,
     PERSON_STRONG,
     PERSON_WEAK,
+    RECIPROCAL_OPTION_PHRASES,
     SECOND_PHONE_WORDS,
     WEEKDAYS,
     normalise,
@@ -235,7 +238,37 @@ def _free_choice(field: FormField) -> FieldDecision | None:
             confidence=0.9,
             reason=f"free option {free[0].label!r} among {labels}",
         )
-    return None
+    return _only_option_asking_nothing(field)
+
+
+def _asks_something(option: FieldOption) -> bool:
+    """A price, a paid tier or a link back to the directory."""
+    return bool(PAID_OPTION_PATTERN.search(option.label)) or bool(
+        _matches(option.label, RECIPROCAL_OPTION_PHRASES)
+    )
+
+
+def _only_option_asking_nothing(field: FormField) -> FieldDecision | None:
+    """A listing-type or plan choice where every option but one asks for money or a link
+    back: that one is the free listing, however it is worded ("Standard, no-follow,
+    reviewed within weeks")."""
+    if not (field.required or _matches(" ".join(_texts(field)), CHOICE_CONTEXT)):
+        return None
+    real = [o for o in field.options if o.value.strip() and not _is_placeholder(o)]
+    plain = [o for o in real if not _asks_something(o)]
+    if len(real) < 2 or len(plain) != 1:
+        return None
+    return FieldDecision(
+        field_key=field.key,
+        action="choose",
+        choice=plain[0].value,
+        confidence=0.85,
+        reason=f"the one option asking no payment or link back: {plain[0].label!r}",
+    )
+
+
+def _is_placeholder(option: FieldOption) -> bool:
+    return not normalise(option.label) or option.label.strip().startswith(("-", "—", "..."))
 
 
 def _from_autocomplete(field: FormField) -> str | None:
@@ -422,6 +455,22 @@ def refine_in_context(schema: FormSchema, decisions: dict[str, FieldDecision]) -
 _FORM_WORDS = {"newsletter": [], "search": ["find", "finden", "go", "los", "buscar", "trouver"]}
 
 
+def _split_street_lines(fields: list[FormField], decisions: dict[str, FieldDecision]) -> None:
+    """Two street inputs in a row under one "Address" label (a table row, a group): the
+    second is the address's second line, whatever the inputs are named."""
+    lines = [
+        f
+        for f in fields
+        if (d := decisions.get(f.key)) is not None and d.profile_key == "address_line1"
+    ]
+    for first, second in itertools.pairwise(lines):
+        if fields.index(second) == fields.index(first) + 1:
+            decisions[second.key] = _fill(
+                second, "address_line2", 0.8, "second street input of an address group"
+            )
+            return
+
+
 def _refine_form(fields: list[FormField], decisions: dict[str, FieldDecision]) -> None:
     """A bare "name" beside a last name is the first name; a second phone is left alone."""
     keys = {decisions[f.key].profile_key for f in fields if f.key in decisions}
@@ -434,6 +483,7 @@ def _refine_form(fields: list[FormField], decisions: dict[str, FieldDecision]) -
         for field in phones:
             if field is not keep:
                 decisions[field.key] = FieldDecision.leave(field.key, "second phone number")
+    _split_street_lines(fields, decisions)
     has_business_name = "business_name" in keys
     for field in fields:
         decision = decisions.get(field.key)

@@ -32,6 +32,7 @@ NAME_TOKENS: dict[str, list[str]] = _DATA["name_tokens"]
 CONSENT_PHRASES: list[str] = _DATA["consent"]
 FREE_OPTION_PHRASES: list[str] = _DATA["free_option"]
 CHOICE_CONTEXT: list[str] = _DATA["choice_context"]
+RECIPROCAL_OPTION_PHRASES: list[str] = _DATA["reciprocal_option"]
 WEEKDAYS: list[str] = _DATA["weekdays"]
 
 PAID_OPTION_PATTERN = re.compile(

@@ -228,3 +228,75 @@ def test_target_form_is_the_one_with_most_fields_to_fill() -> None:
         )
     )
     assert plan.target_form == 1
+
+
+@pytest.mark.parametrize(
+    ("label", "options", "chosen"),
+    [
+        (
+            "Listing type",
+            [
+                ("std", "Standard listing - no-follow link, reviewed within 4-6 weeks"),
+                ("feat", "Featured listing - $49/year, reviewed in 48h"),
+                ("rec", "Reciprocal link listing (requires a link back)"),
+            ],
+            "std",
+        ),
+        (
+            "Art des Eintrags",
+            [
+                ("1", "Grundeintrag, Prüfung innerhalb weniger Wochen"),
+                ("2", "Premium-Eintrag 19 € im Monat"),
+                ("3", "Eintrag mit Backlink"),
+            ],
+            "1",
+        ),
+        (
+            "Formule",
+            [
+                ("", "-- choisir --"),
+                ("b", "Entrée de base, lien nofollow"),
+                ("r", "Entrée avec lien retour obligatoire"),
+                ("v", "Entrée en vedette"),
+            ],
+            "b",
+        ),
+    ],
+)
+def test_the_one_listing_option_asking_no_money_or_link_back_is_chosen(
+    label: str, options: list[tuple[str, str]], chosen: str
+) -> None:
+    choice = field(
+        "kind", label, "radio", options=[FieldOption(value=v, label=t) for v, t in options]
+    )
+    found = decisions(choice)["kind"]
+    assert (found.action, found.choice) == ("choose", chosen)
+
+
+def test_a_choice_with_two_options_asking_nothing_is_left_alone() -> None:
+    choice = field(
+        "plan",
+        "Plan",
+        "radio",
+        options=[
+            FieldOption(value="a", label="Individual"),
+            FieldOption(value="b", label="Household"),
+            FieldOption(value="c", label="Corporate $99"),
+        ],
+    )
+    assert decisions(choice)["plan"].action == "leave"
+
+
+@pytest.mark.parametrize("label", ["Address", "Adresse", "Dirección", "Indirizzo", "Endereço"])
+def test_two_street_inputs_under_one_address_label_are_line_one_and_two(label: str) -> None:
+    found = keys(
+        field("a1", label),
+        field("a2", label),
+        field("town", "City"),
+    )
+    assert (found["a1"], found["a2"]) == ("address_line1", "address_line2")
+
+
+def test_street_inputs_apart_from_each_other_are_not_paired() -> None:
+    found = keys(field("street", "Street"), field("town", "City"), field("hq", "Street"))
+    assert found["hq"] != "address_line2"
