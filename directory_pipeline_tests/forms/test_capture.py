@@ -89,3 +89,23 @@ def test_selectors_find_their_fields(page: Page) -> None:
     schema = _capture(page, "labels.html")
     for field in schema.fields:
         assert page.locator(field.selector).count() >= 1, field.selector
+
+
+def test_structures_a_person_reads_at_a_glance_are_mapped(page: Page) -> None:
+    """A table row with two street inputs under one "Address" header, a terms box whose
+    label wraps it, a free listing type worded without "free", free-text hours; and the
+    same address block as a fieldset with bracketed names in German."""
+    from directory_pipeline.forms.mapper import map_form
+
+    plan = map_form(_capture(page, "structures.html"))
+    got = {d.field_key: (d.action, d.profile_key or d.choice) for d in plan.decisions}
+    assert got["0/field_2"] == ("fill", "address_line1")
+    assert got["0/field_3"] == ("fill", "address_line2")
+    assert got["0/field_4"] == ("fill", "city")
+    assert got["0/field_5"] == ("fill", "hours")
+    assert got["0/field_6"] == ("choose", "a")
+    assert got["0/field_7"] == ("check", "1")
+    assert got["1/eintrag[adresse][0]"] == ("fill", "address_line1")
+    assert got["1/eintrag[adresse][1]"] == ("fill", "address_line2")
+    assert got["1/eintrag[plz]"] == ("fill", "postal_code")
+    assert got["1/eintrag[agb]"][0] == "check"
