@@ -331,5 +331,7 @@ def empty_required_fields(page: Page, schema: FormSchema, plan: FormPlan) -> lis
         else:
             filled = bool(locator.input_value().strip())
         if not filled:
-            empty.append(f"{field_.name or field_.id} ({field_.label or 'no label'})")
+            decision = plan.decision(field_.key)
+            why = decision.reason if decision is not None and decision.reason else "no key"
+            empty.append(f"{field_.name or field_.id} ({field_.label or 'no label'}: {why})")
     return empty

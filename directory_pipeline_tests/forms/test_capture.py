@@ -109,3 +109,23 @@ def test_structures_a_person_reads_at_a_glance_are_mapped(page: Page) -> None:
     assert got["1/eintrag[adresse][1]"] == ("fill", "address_line2")
     assert got["1/eintrag[plz]"] == ("fill", "postal_code")
     assert got["1/eintrag[agb]"][0] == "check"
+
+
+def test_a_required_field_left_empty_is_named_with_its_label_and_why(page: Page) -> None:
+    """What stops a submission before the click says which required field and why the
+    mapper had nothing for it."""
+    from directory_pipeline.browser.fill import empty_required_fields
+    from directory_pipeline.forms.mapper import map_form
+
+    page.set_content(
+        "<form method=post><label>Business name <input name=biz required></label>"
+        "<label>Membership number <input name=member_no required></label>"
+        "<button>Send</button></form>"
+    )
+    schema = capture_page(page)
+    plan = map_form(schema)
+    page.fill("[name=biz]", "Rosa's Bakery")
+    [stopper] = empty_required_fields(page, schema, plan)
+    decision = plan.decision(next(f.key for f in schema.fields if f.name == "member_no"))
+    assert decision is not None and decision.reason
+    assert stopper == f"member_no (Membership number: {decision.reason})"
