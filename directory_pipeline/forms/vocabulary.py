@@ -15,13 +15,28 @@ def normalise(text: str) -> str:
     """Lower case, accents stripped, anything but letters and digits turned into spaces."""
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    plain = plain.replace("ß", "ss").replace("ł", "l").replace("ø", "o")
+    plain = plain.replace("ß", "ss").replace("ł", "l").replace("ø", "o").replace("\u0131", "i")
+    plain = plain.replace("æ", "ae").replace("đ", "d")
     return re.sub(r"[^a-z0-9]+", " ", plain).strip()
 
 
-_DATA = yaml.safe_load(
-    resources.files("directory_pipeline.forms").joinpath("vocabulary.yaml").read_text()
-)
+def _load(name: str) -> dict:
+    return yaml.safe_load(resources.files("directory_pipeline.forms").joinpath(name).read_text())
+
+
+def _merged(base: dict, more: dict) -> dict:
+    """`more`'s phrases appended to `base`'s lists, section by section (one level of keys
+    deeper where a section is a mapping)."""
+    for section, words in more.items():
+        if isinstance(words, dict):
+            for key, phrases in words.items():
+                base[section].setdefault(key, []).extend(phrases)
+        else:
+            base[section].extend(words)
+    return base
+
+
+_DATA = _merged(_load("vocabulary.yaml"), _load("vocabulary_more.yaml"))
 
 NEVER_FILL: dict[str, list[str]] = _DATA["never_fill"]
 ATTRIBUTE_PHRASES: dict[str, list[str]] = _DATA["attributes"]
