@@ -300,3 +300,45 @@ def test_two_street_inputs_under_one_address_label_are_line_one_and_two(label: s
 def test_street_inputs_apart_from_each_other_are_not_paired() -> None:
     found = keys(field("street", "Street"), field("town", "City"), field("hq", "Street"))
     assert found["hq"] != "address_line2"
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("Företagsnamn", "business_name"),
+        ("Virksomhedens navn", "business_name"),
+        ("Yrityksen nimi", "business_name"),
+        ("Název firmy", "business_name"),
+        ("Cégnév", "business_name"),
+        ("Numele firmei", "business_name"),
+        ("Firma adı", "business_name"),  # noqa: RUF001 (Turkish dotless i)
+        ("Nazwa firmy", "business_name"),
+        ("Bedrijfsnaam", "business_name"),
+        ("Postnummer", "postal_code"),
+        ("Irányítószám", "postal_code"),
+        ("Kod pocztowy", "postal_code"),
+        ("Åbningstider", "hours"),
+        ("Aukioloajat", "hours"),
+        ("Çalışma saatleri", "hours"),  # noqa: RUF001 (Turkish dotless i)
+        ("Efternamn", "contact_last_name"),
+        ("Soyadı", "contact_last_name"),  # noqa: RUF001 (Turkish dotless i)
+        ("Nazwisko", "contact_last_name"),
+        ("Hjemmeside", "website"),
+        ("Weboldal", "website"),
+        ("Beskrivning", "description"),
+        ("Popis", "description"),
+        ("Miejscowość", "city"),
+        ("Woonplaats", "city"),
+    ],
+)
+def test_labels_in_more_languages(label: str, expected: str) -> None:
+    assert keys(field("f", label))["f"] == expected
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["Jag godkänner villkoren", "Souhlasím s podmínkami", "Ik ga akkoord met de voorwaarden"],
+)
+def test_consent_in_more_languages(label: str) -> None:
+    box = field("ok", label, "checkbox", required=True, options=[FieldOption(value="1", label="")])
+    assert decisions(box)["ok"].action == "check"
