@@ -200,7 +200,8 @@ def main() -> None:
                     )
                     details += [f"## {name}, {mode}", "", table(result), ""]
                     details += [language_table(result), ""]
-                    if args.mistakes:
+                    # Held-out mistakes are never listed: read, they would steer tuning.
+                    if args.mistakes and name not in {"heldout", "holdout"}:
                         details += ["```", *result["mistakes"], "```", ""]
                     print(summary[-1], flush=True)
         finally:
