@@ -155,12 +155,11 @@ def small_preview(screenshot: bytes, width: int = PREVIEW_WIDTH_PX) -> bytes:
 def capture_page_evidence(
     page: Page,
     *,
+    offload: Callable[[Callable[[], Any]], Any],
     timeout_ms: int = 10_000,
-    offload: Callable[[Callable[[], Any]], Any] | None = None,
 ) -> PageEvidence:
     """Screenshot, every frame's HTML (sanitised) and a small preview of `page`. The image
-    and HTML work goes through `offload` when given (see `PlaywrightHub.offload`)."""
-    run = offload or (lambda work: work())
+    and HTML work goes through `offload` (see `PlaywrightHub.offload`)."""
     screenshot = page.screenshot(
         full_page=True, type="jpeg", quality=SCREENSHOT_JPEG_QUALITY, timeout=timeout_ms
     )
@@ -174,8 +173,8 @@ def capture_page_evidence(
     return PageEvidence(
         url=page.url,
         screenshot_jpeg=screenshot,
-        html=run(lambda: sanitised_snapshot(frames)),
-        preview_jpeg=run(lambda: small_preview(screenshot)),
+        html=offload(lambda: sanitised_snapshot(frames)),
+        preview_jpeg=offload(lambda: small_preview(screenshot)),
     )
 
 

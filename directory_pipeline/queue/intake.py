@@ -42,6 +42,7 @@ from directory_pipeline.store.jobs import JobRow, JobStore
 MAX_BODY_BYTES = 256 * 1024  # SQS's classic message limit; nothing larger is a job of ours
 MAX_NESTING = 32  # a job message nests 3 levels deep; json.loads recurses once per level
 MAX_REASON_LINES = 10  # validation problems listed in a reason before "and N more"
+RECEIVE_BATCH = 10  # messages per receive: SQS's maximum
 
 
 # ---------------------------------------------------------------------------------------
@@ -344,7 +345,7 @@ class IntakeTick:
             if time.monotonic() > deadline:
                 break
             try:
-                batch = self.queue.receive(max_messages=10, wait_seconds=wait)
+                batch = self.queue.receive(max_messages=RECEIVE_BATCH, wait_seconds=wait)
             except QueueUnavailableError as exc:
                 self.queue_error = str(exc)
                 self.log.warning(f"intake: {exc}")
@@ -359,7 +360,7 @@ class IntakeTick:
                 self.handle(message)
             if not fresh or len(fresh) < len(batch):
                 break  # the queue is empty, or it came round to messages handled already
-            if len(batch) < 10:
+            if len(batch) < RECEIVE_BATCH:
                 # A short batch: the queue looked drained. Look once more without waiting,
                 # so that a tick that found one job hands its run request over at once.
                 wait = 0
