@@ -171,7 +171,10 @@ def _fill_one(
     locator = field_locator(page, field_)
     target = field_.name or field_.id or field_.selector
     if decision.action == "check":
-        locator.first.check()
+        if field_.kind == "radio" and decision.choice is not None:
+            _check_option(locator, decision.choice)  # "Yes, I accept" of a yes/no pair
+        else:
+            locator.first.check()
         report.filled[target] = "@consent"
         return
     if decision.action == "choose" and decision.choice is not None:

@@ -7,29 +7,38 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable
 from typing import cast
 
 from directory_pipeline.domain.profile import ProfileKey
+from directory_pipeline.forms.choices import consent, free_choice
+from directory_pipeline.forms.field_text import (
+    container_tokens,
+    identifier_tokens,
+    label_texts,
+    leaf_tokens,
+    leaf_words,
+    longest,
+    matches,
+    name_tokens,
+)
+from directory_pipeline.forms.field_text import texts as _texts
+from directory_pipeline.forms.options import option_list_kind
 from directory_pipeline.forms.plan import FieldDecision
-from directory_pipeline.forms.schema import FieldOption, FormField, FormSchema
+from directory_pipeline.forms.schema import FormField, FormSchema
 from directory_pipeline.forms.vocabulary import (
     ATTRIBUTE_PHRASES,
     BUSINESS_PHRASES,
-    CHOICE_CONTEXT,
-    CONSENT_PHRASES,
-    FREE_OPTION_PHRASES,
     HOUSE_NUMBER_PHRASES,
     NAME_TOKENS,
     NEVER_FILL,
-    PAID_OPTION_PATTERN,
     PERSON_STRONG,
     PERSON_WEAK,
-    RECIPROCAL_OPTION_PHRASES,
     SECOND_PHONE_WORDS,
     WEEKDAYS,
     normalise,
 )
+
+__all__ = ["compatible", "decide", "name_tokens", "refine_in_context", "weakly_supports"]
 
 AUTOCOMPLETE_KEYS = {
     "organization": "business_name",
@@ -95,180 +104,133 @@ def compatible(field: FormField, key: str) -> bool:
     return field.kind in COMPATIBLE.get(key, set())
 
 
-def _padded(text: str) -> str:
-    return f" {normalise(text)} "
-
-
-def _matches(text: str, phrases: Iterable[str]) -> list[str]:
-    padded = _padded(text)
-    return [p for p in phrases if f" {p} " in padded]
-
-
-def _longest(text: str, table: dict[str, list[str]]) -> tuple[str | None, int, bool]:
-    """The key whose phrase matches longest; `ambiguous` when two keys tie at that length."""
-    best: dict[str, int] = {}
-    for key, phrases in table.items():
-        found = _matches(text, phrases)
-        if found:
-            best[key] = max(len(p) for p in found)
-    if not best:
-        return None, 0, False
-    top = max(best.values())
-    winners = [k for k, v in best.items() if v == top]
-    return winners[0], top, len(winners) > 1
-
-
-def name_tokens(field: FormField) -> list[str]:
-    tokens: list[str] = []
-    for raw in (field.name, field.id):
-        spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", raw)
-        tokens += [t for t in re.split(r"[^a-zA-Z0-9]+", spaced.lower()) if t]
-    joined = [re.sub(r"[^a-z0-9]", "", raw.lower()) for raw in (field.name, field.id) if raw]
-    return tokens + joined
-
-
-def _texts(field: FormField) -> list[str]:
-    s = field.sources
-    own = [t for t in (s.label, s.aria_label, s.cell, s.nearby) if t]
-    # A row's shared label speaks for a field only when the field has no label of its own.
-    shared = "" if own else s.row
-    ordered = [t for t in (*own, s.placeholder, s.title, shared) if t]
-    if field.label and (field.label != s.row or not own):
-        ordered.insert(0, field.label)
-    return list(dict.fromkeys(ordered))
-
-
 def _matched_phrase(text: str, key: str, length: int) -> str:
-    return next(p for p in _matches(text, ATTRIBUTE_PHRASES[key]) if len(p) == length)
+    return next(p for p in matches(text, ATTRIBUTE_PHRASES[key]) if len(p) == length)
+
+
+# Words that make a description the short one ("Short business description", "Descripción
+# corta"), next to a word for a description or text ("A short history" is not one).
+SHORT_WORDS = {
+    "short", "brief", "kurz", "kurze", "kurzer", "court", "courte", "breve", "corta", "curta",
+    "corto", "curto", "kort", "korte", "lyhyt", "luhike", "kratky", "kratka", "kratki",
+    "krotki", "rovid", "scurta", "kisa",
+}  # fmt: skip
+DESCRIPTION_NOUNS = {
+    "description", "descriptions", "beschreibung", "descripcion", "descricao", "descrizione",
+    "beskrivning", "beskrivelse", "kuvaus", "kirjeldus", "apraksts", "aprasymas", "popis",
+    "opis", "leiras", "descriere", "aciklama", "omschrijving", "beschrijving", "descripcio",
+    "text", "texte", "testo", "texto", "tekst", "presentation", "presentacion", "prezentare",
+    "presentazione", "apresentacao", "bio", "blurb", "intro",
+}  # fmt: skip
+# A business word after a number word is an identifier ("N° d'entreprise", "Company no.").
+NUMBER_WORDS = {"n", "no", "nr", "num", "numero", "number", "nummer", "cislo", "broj", "szam"}
+
+
+def _says_short(text: str) -> bool:
+    words = normalise(text).split()
+    return any(
+        w in SHORT_WORDS
+        and any(n in DESCRIPTION_NOUNS for n in words[max(0, i - 2) : i] + words[i + 1 : i + 4])
+        for i, w in enumerate(words)
+    )
+
+
+_PARENTHESES = re.compile(r"\([^)]*\)")
 
 
 def _key_from_text(text: str, legend: str = "") -> tuple[str | None, str]:
-    """Key named by a piece of text, by tier; (None, why) when nothing or a tie."""
-    key, length, ambiguous = _longest(text, ATTRIBUTE_PHRASES)
-    longer_business = [p for p in _matches(text, BUSINESS_PHRASES) if len(p) > length]
+    """Key named by a piece of text, by tier; (None, why) when nothing or a tie. What is in
+    parentheses only counts when the rest names nothing ("Postcode (where you trade)")."""
+    bare = _PARENTHESES.sub(" ", text)
+    if bare != text and normalise(bare):
+        key, how = _key_from_words(bare, legend)
+        if key or how:
+            return key, how
+    return _key_from_words(text, legend)
+
+
+def _key_from_words(text: str, legend: str) -> tuple[str | None, str]:
+    key, length, ambiguous = longest(text, ATTRIBUTE_PHRASES)
+    if key == "description" and _says_short(text):
+        return "short_description", "label (short)"
+    longer_business = [p for p in matches(text, BUSINESS_PHRASES) if len(p) > length]
     if key and any(f" {_matched_phrase(text, key, length)} " in f" {p} " for p in longer_business):
         return "business_name", "label"  # "Trade name" is a name, not a trade
     if key and not ambiguous:
-        generic_line = _matches(text, ["line 1", "line 2"])
-        outside_address = legend and not _matches(legend, ATTRIBUTE_PHRASES["address_line1"])
+        generic_line = matches(text, ["line 1", "line 2"])
+        outside_address = legend and not matches(legend, ATTRIBUTE_PHRASES["address_line1"])
         if key in {"address_line1", "address_line2"} and generic_line and outside_address:
             return None, "address line outside an address group"
         return key, "label"
     if ambiguous:
         return None, f"label names two things: {text!r}"
-    person, _, tie = _longest(text, PERSON_STRONG)
+    person, _, tie = longest(text, PERSON_STRONG)
+    first = matches(text, PERSON_STRONG["contact_first_name"])
+    last = matches(text, PERSON_STRONG["contact_last_name"])
+    if first and last and not any(f in p or p in f for f in first for p in last):
+        return "contact_name", "label (first and last name in one field)"
     if person and not tie:
         return person, "label"
     words = len(normalise(text).split())
-    business = _matches(text, BUSINESS_PHRASES)
+    business = matches(text, BUSINESS_PHRASES)
+    if business and set(normalise(text).split()) & NUMBER_WORDS:
+        return None, ""  # a company number, not its name
     # Weak words only count when they carry the label, not when buried in a question
     # ("Is this your business?", "Quel est le nom de votre chien ?").
-    names_it = bool(_matches(text, PERSON_WEAK))  # "Nom du site / de l'entreprise"
+    names_it = bool(matches(text, PERSON_WEAK))  # "Nom du site / de l'entreprise"
     if business and (names_it or 3 * max(len(p.split()) for p in business) >= words):
         return "business_name", "label"
-    if _matches(text, PERSON_WEAK) and words <= 3:
+    if matches(text, PERSON_WEAK) and words <= 3:
         return "contact_name", "label (bare name)"
     return None, ""
 
 
-def _excluded(field: FormField, schema: FormSchema) -> str | None:
-    """Why a field must never be filled, or None."""
+# Exclusions a structured name's containers can carry: `billing[city]`, `card[name]`,
+# `newsletter[email]`. The rest ("data", "date", "image"...) say nothing about a container.
+GROUP_EXCLUSIONS = {"payment", "shipping", "newsletter", "captcha", "coupon", "reciprocal"}
+# Exclusions about data a tick box cannot carry: they do not stop a consent box.
+DATA_EXCLUSIONS = {"identity", "tax", "account", "free_text", "other"}
+CAPTCHA_NAMES = {"captcha", "g-recaptcha-response", "h-captcha-response", "cf-turnstile-response"}
+
+
+def _excluded(
+    field: FormField, schema: FormSchema, skip: frozenset[str] = frozenset()
+) -> str | None:
+    """Why a field must never be filled, or None. `skip`: exclusion kinds not to apply."""
     if field.kind == "password":
         return "password field"
     if field.honeypot_suspect:
         return f"honeypot suspect ({field.visibility})"
-    words = " ".join(_texts(field) + name_tokens(field))
+    own = " ".join(label_texts(field) + leaf_tokens(field))
+    around = " ".join(container_tokens(field))
     for reason, phrases in NEVER_FILL.items():
+        if reason in skip:
+            continue
         if reason == "search":
             small_form = len(schema.fields_of(field.form_index)) <= 3
             if not (small_form or field.name.lower() in SEARCH_NAMES):
                 continue
-        found = _matches(words, phrases)
+        found = matches(own, phrases)
+        if not found and reason in GROUP_EXCLUSIONS:
+            found = matches(around, phrases)
         if found:
-            if reason == "other" and field.kind == "file" and _matches(words, ["logo"]):
+            if reason == "other" and field.kind == "file" and matches(own, ["logo"]):
                 continue
             return f"{reason}: {found[0]!r}"
-    if field.name.lower() in {
-        "captcha",
-        "g-recaptcha-response",
-        "h-captcha-response",
-        "cf-turnstile-response",
-    }:
+    if field.name.lower() in CAPTCHA_NAMES:
         return "captcha"
     return None
 
 
-def _consent(field: FormField) -> FieldDecision | None:
-    if field.kind != "checkbox" or field.multiple:
+def _choice_decision(field: FormField, schema: FormSchema) -> FieldDecision | None:
+    """A consent box to tick or a free plan to choose. Data exclusions ("tratamiento de
+    datos", "I declare the information is true") do not stop a consent; payment, newsletter
+    and link-back exclusions do."""
+    if field.kind not in {"checkbox", "radio", "select"}:
         return None
-    text = " ".join(_texts(field) + [o.label for o in field.options])
-    if _matches(text, NEVER_FILL["newsletter"]):
+    if _excluded(field, schema, skip=frozenset(DATA_EXCLUSIONS)):
         return None
-    if _matches(text, CONSENT_PHRASES):
-        value = field.options[0].value if field.options else "on"
-        return FieldDecision(
-            field_key=field.key,
-            action="check",
-            choice=value,
-            confidence=0.95 if field.required else 0.85,
-            reason="terms/consent checkbox",
-        )
-    return None
-
-
-def _free_choice(field: FormField) -> FieldDecision | None:
-    if field.kind not in {"radio", "select"} or len(field.options) < 2:
-        return None
-    labels = [o.label for o in field.options]
-    paid = [o for o in field.options if PAID_OPTION_PATTERN.search(o.label)]
-    free = [
-        o
-        for o in field.options
-        if (
-            not PAID_OPTION_PATTERN.search(o.label)
-            and (_matches(o.label, FREE_OPTION_PHRASES) or _matches(o.value, FREE_OPTION_PHRASES))
-        )
-        or re.search(r"([$€£]\s*0([.,]00)?\b)|(\b0([.,]00)?\s*[$€£])", o.label)
-    ]
-    if len(free) == 1 and paid:
-        return FieldDecision(
-            field_key=field.key,
-            action="choose",
-            choice=free[0].value,
-            confidence=0.9,
-            reason=f"free option {free[0].label!r} among {labels}",
-        )
-    return _only_option_asking_nothing(field)
-
-
-def _asks_something(option: FieldOption) -> bool:
-    """A price, a paid tier or a link back to the directory."""
-    return bool(PAID_OPTION_PATTERN.search(option.label)) or bool(
-        _matches(option.label, RECIPROCAL_OPTION_PHRASES)
-    )
-
-
-def _only_option_asking_nothing(field: FormField) -> FieldDecision | None:
-    """A listing-type or plan choice where every option but one asks for money or a link
-    back: that one is the free listing, however it is worded ("Standard, no-follow,
-    reviewed within weeks")."""
-    if not (field.required or _matches(" ".join(_texts(field)), CHOICE_CONTEXT)):
-        return None
-    real = [o for o in field.options if o.value.strip() and not _is_placeholder(o)]
-    plain = [o for o in real if not _asks_something(o)]
-    if len(real) < 2 or len(plain) != 1:
-        return None
-    return FieldDecision(
-        field_key=field.key,
-        action="choose",
-        choice=plain[0].value,
-        confidence=0.85,
-        reason=f"the one option asking no payment or link back: {plain[0].label!r}",
-    )
-
-
-def _is_placeholder(option: FieldOption) -> bool:
-    return not normalise(option.label) or option.label.strip().startswith(("-", "—", "..."))
+    return consent(field) or free_choice(field)
 
 
 def _from_autocomplete(field: FormField) -> str | None:
@@ -288,9 +250,10 @@ def _from_type(field: FormField) -> str | None:
     return {"email": "email", "tel": "phone", "url": "website"}.get(field.kind)
 
 
-def _from_tokens(field: FormField) -> str | None:
-    tokens = set(name_tokens(field))
-    hits = {key for key, words in NAME_TOKENS.items() if tokens & set(words)}
+def _from_tokens(field: FormField, tokens: list[str] | None = None) -> str | None:
+    """The one key the name's tokens point at (all tokens unless given), else None."""
+    found = set(name_tokens(field) if tokens is None else tokens)
+    hits = {key for key, words in NAME_TOKENS.items() if found & set(words)}
     if "address_line2" in hits:
         hits.discard("address_line1")
     if "categories" in hits:
@@ -332,22 +295,26 @@ def _text_decision(field: FormField) -> tuple[str | None, str]:
         if key or how:
             return key, how
     legend = field.sources.legend
-    if legend and _matches(field.label, ["line 1", "line 2", "1", "2"]):
+    if legend and matches(field.label, ["line 1", "line 2", "1", "2"]):
         legend_key, _ = _key_from_text(legend)
         if legend_key in {"address_line1", "address_line2"}:
-            second = _matches(field.label, ["line 2", "2"])
+            second = matches(field.label, ["line 2", "2"])
             return ("address_line2" if second else "address_line1"), "legend + label"
     return None, ""
 
 
 def decide(field: FormField, schema: FormSchema) -> FieldDecision | None:
     """The heuristic decision for one field; None when it is unresolved but plausible."""
+    choice = _choice_decision(field, schema)
+    if choice:
+        return choice
+    listed = _from_option_list(field)
+    if listed and not _excluded(field, schema, skip=frozenset(DATA_EXCLUSIONS)):
+        return listed
     why_not = _excluded(field, schema)
-    if why_not:
+    if why_not and not (why_not.startswith("account") and _text_decision(field)[0] in _SOCIAL):
+        # ("Twitter", placeholder "username" is the Twitter profile, not a login.)
         return FieldDecision.leave(field.key, why_not)
-    for special in (_consent(field), _free_choice(field)):
-        if special:
-            return special
     if field.kind in {"radio", "checkbox"} and not (field.kind == "checkbox" and field.multiple):
         return FieldDecision.leave(field.key, "choice with no profile meaning")
 
@@ -361,8 +328,8 @@ def decide(field: FormField, schema: FormSchema) -> FieldDecision | None:
         text_key = _adjust_for_kind(field, text_key)
         if (
             text_key == "address_line1"
-            and _matches(all_text, HOUSE_NUMBER_PHRASES)
-            and not (_matches(all_text, ["street", "strasse", "via", "calle", "rue", "rua"]))
+            and matches(all_text, HOUSE_NUMBER_PHRASES)
+            and not (matches(all_text, ["street", "strasse", "via", "calle", "rue", "rua"]))
         ):
             return FieldDecision.leave(field.key, "house number alone")
         if text_key == "hours" and (
@@ -382,30 +349,70 @@ def decide(field: FormField, schema: FormSchema) -> FieldDecision | None:
 
     type_key = _from_type(field)
     if type_key and compatible(field, type_key):
+        if type_key == "website" and label_texts(field):
+            # An address input labelled as something else ("Link to your listing page",
+            # "RSS feed", "Page showing our badge"): not the business's website.
+            return None
         return _fill(field, type_key, 0.85, f"input type {field.kind}")
     token_key = _from_tokens(field)
     if token_key:
         token_key = _adjust_for_kind(field, token_key)
         if compatible(field, token_key) and not all_text:
             return _fill(field, token_key, 0.75, f"field name {field.name or field.id!r}")
-        if compatible(field, token_key):
-            return None  # a name hint under a label we do not understand: unresolved
-    if field.kind == "select" and _looks_like_country_list(field):
-        return _fill(field, "country", 0.8, "options are countries")
+    leaf_key = _from_tokens(field, _meaningful(leaf_words(field)))
+    if leaf_key and leaf_key not in NAMES_TOO_VAGUE_FOR_TOKENS:
+        # The label is in words we do not know, and the name's own part (not its containers)
+        # says what the field is: `tax_input[at_biz_dir-category][]` under "Obory".
+        leaf_key = _adjust_for_kind(field, leaf_key)
+        if compatible(field, leaf_key):
+            return _fill(field, leaf_key, 0.7, f"field name {field.name or field.id!r}")
+    if token_key and compatible(field, token_key):
+        return None  # a name hint under a label we do not understand: unresolved
     if not all_text and not field.name and not field.id:
         return FieldDecision.leave(field.key, "no label, name or id")
     return None
 
 
+# Plugin and framework prefixes in field names that say nothing about the field.
+FILLER_TOKENS = {
+    "at", "biz", "dir", "jr", "hp", "tx", "wpbdp", "gd", "geodir", "field", "fields", "input",
+    "form", "frm", "ff", "data", "listing", "post", "meta", "custom", "tax", "edit", "txt",
+    "inp", "fld", "the", "your",
+}  # fmt: skip
+# "title", "name": too many things have one (a link's title, a job title, a pet's name).
+NAMES_TOO_VAGUE_FOR_TOKENS = {"business_name", "contact_name"}
+
+
+def _meaningful(tokens: list[str]) -> list[str]:
+    """The one token a name's leaf is about, or nothing when it says more than one thing
+    (`friendly_url`, `url_retour` are not the website)."""
+    words = [t for t in tokens if not t.isdigit() and t not in FILLER_TOKENS]
+    return words if len(words) == 1 else []
+
+
+def _from_option_list(field: FormField) -> FieldDecision | None:
+    """A choice whose options say what it is: countries, a country's regions or business
+    categories (one or many by the field's kind). A list of years is not enough: a year of
+    birth looks the same as a founding year."""
+    if field.kind not in {"select", "select-multiple"} and not (
+        field.kind == "checkbox" and field.multiple
+    ):
+        return None
+    kind = option_list_kind(field.options)
+    key = {
+        "country": "country",
+        "region": "region",
+        "category": "primary_category",
+    }.get(kind or "")
+    if key is None:
+        return None
+    key = _adjust_for_kind(field, key)
+    if not compatible(field, key):
+        return None
+    return _fill(field, key, 0.8, f"options are {kind} names")
+
+
 _SOCIAL = {"facebook_url", "instagram_url", "twitter_url", "linkedin_url", "youtube_url"}
-
-
-def _looks_like_country_list(field: FormField) -> bool:
-    import pycountry
-
-    names = {normalise(c.name) for c in pycountry.countries}
-    labels = [normalise(o.label) for o in field.options if o.value]
-    return len(labels) >= 20 and sum(label in names for label in labels) >= 0.6 * len(labels)
 
 
 def _fill(field: FormField, key: str, confidence: float, reason: str) -> FieldDecision:
@@ -431,7 +438,7 @@ def _is_small_form_about(schema: FormSchema, form_index: int, phrases: list[str]
     ]
     said_by_fields = [t for f in fields if f.kind != "checkbox" for t in [*_texts(f), f.name]]
     words = " ".join(said_by_form + said_by_fields)
-    return len(fields) <= 4 and bool(_matches(words, phrases))
+    return len(fields) <= 4 and bool(matches(words, phrases))
 
 
 def refine_in_context(schema: FormSchema, decisions: dict[str, FieldDecision]) -> None:
@@ -471,18 +478,117 @@ def _split_street_lines(fields: list[FormField], decisions: dict[str, FieldDecis
             return
 
 
-def _refine_form(fields: list[FormField], decisions: dict[str, FieldDecision]) -> None:
-    """A bare "name" beside a last name is the first name; a second phone is left alone."""
-    keys = {decisions[f.key].profile_key for f in fields if f.key in decisions}
-    phones = [f for f in fields if f.key in decisions and decisions[f.key].profile_key == "phone"]
+# A part of a phone number split over several inputs ("(", area code, ")", number).
+PHONE_PART_WORDS = [
+    "area code", "std", "std code", "ddd", "dial code", "prefix", "prefijo", "lada", "vorwahl",
+    "indicatif", "prefisso", "indicativo", "extension", "ext", "durchwahl", "poste",
+    "first three digits", "last four digits", "country code", "predvolba", "korzetszam",
+    "suuntanumero", "riktnummer", "retningsnummer", "numar prefix", "alan kodu",
+]  # fmt: skip
+# A place inside a town ("Suburb" beside "City"): the town is the city.
+PART_OF_TOWN_WORDS = [
+    "suburb", "neighbourhood", "neighborhood", "district", "quarter", "barrio", "colonia",
+    "bairro", "freguesia", "concelho", "quartier", "arrondissement", "stadtteil", "ortsteil",
+    "bezirk", "quartiere", "frazione", "wijk", "deelgemeente", "kaupunginosa", "linnaosa",
+    "stadsdel", "bydel", "mestska cast", "cetvrt", "kerulet", "sector", "mahalle", "ilce",
+]  # fmt: skip
+# A second address block of the same form: the business's own address comes first.
+SECONDARY_ADDRESS_WORDS = [
+    "postal address", "mailing address", "billing address", "invoice address",
+    "correspondence address", "postadresse", "postadress", "postiosoite", "rechnungsadresse",
+    "postanschrift", "adresse de facturation", "adresse postale", "direccion de facturacion",
+    "direccion postal", "indirizzo di fatturazione", "indirizzo postale", "endereco de faturacao",
+    "endereco postal", "factuuradres", "postadres", "korespondencni adresa",
+    "adres do korespondencji", "levelezesi cim", "adresa de corespondenta", "fatura adresi",
+    "postanska adresa",
+]  # fmt: skip
+ADDRESS_KEYS = {"address_line1", "address_line2", "city", "postal_code", "region", "country"}
+
+
+def _fills(decisions: dict[str, FieldDecision], field: FormField, key: str) -> bool:
+    decision = decisions.get(field.key)
+    return decision is not None and decision.action == "fill" and decision.profile_key == key
+
+
+def _name_stem(field: FormField) -> tuple[str, ...]:
+    """The name's tokens but the last: `biz[phone_area]` and `biz[phone_line]` share one."""
+    return identifier_tokens(field.name)[:-1]
+
+
+def _phone_group(field: FormField, fields: list[FormField]) -> list[FormField]:
+    """The inputs one phone number is split over: those near the part that share its row
+    label or its name's stem."""
+    at = fields.index(field)
+    stem = _name_stem(field)
+    group = [field]
+    for other in fields[max(0, at - 3) : at + 4]:
+        if other is field or other.kind not in {"tel", "text", "number"}:
+            continue
+        same_row = bool(field.sources.row) and other.sources.row == field.sources.row
+        if same_row or (stem and _name_stem(other) == stem):
+            group.append(other)
+    return group
+
+
+def _is_phone_part(field: FormField) -> bool:
+    said = " ".join(label_texts(field) + leaf_tokens(field))
+    return bool(matches(said, PHONE_PART_WORDS)) or (
+        field.maxlength is not None and field.maxlength <= 5 and field.kind in {"tel", "text"}
+    )
+
+
+def _split_phones(fields: list[FormField], decisions: dict[str, FieldDecision]) -> None:
+    """A phone number split over several inputs is left whole: one profile phone does not
+    go into an area-code box. Of several whole phones, the required, main one is kept."""
+    for field in fields:
+        if (_fills(decisions, field, "phone") or field.kind == "tel") and _is_phone_part(field):
+            for part in _phone_group(field, fields):
+                decisions[part.key] = FieldDecision.leave(part.key, "phone split into parts")
+    phones = [f for f in fields if _fills(decisions, f, "phone")]
     if len(phones) > 1:
-        secondary = [
-            f for f in phones if _matches(" ".join(_texts(f) + name_tokens(f)), SECOND_PHONE_WORDS)
+        main = [
+            f
+            for f in phones
+            if not matches(" ".join(_texts(f) + name_tokens(f)), SECOND_PHONE_WORDS)
         ]
-        keep = next((f for f in phones if f not in secondary), phones[0])
+        keep = next(
+            (f for f in main if f.required),
+            main[0] if main else next((f for f in phones if f.required), phones[0]),
+        )
         for field in phones:
             if field is not keep:
                 decisions[field.key] = FieldDecision.leave(field.key, "second phone number")
+
+
+def _one_town(fields: list[FormField], decisions: dict[str, FieldDecision]) -> None:
+    """Of two city fields, the suburb or district is left and the town kept."""
+    towns = [f for f in fields if _fills(decisions, f, "city")]
+    parts = [f for f in towns if matches(" ".join(label_texts(f)), PART_OF_TOWN_WORDS)]
+    if len(towns) > 1 and len(parts) < len(towns):
+        for field in parts:
+            decisions[field.key] = FieldDecision.leave(field.key, "part of a town beside the town")
+
+
+def _one_address_block(fields: list[FormField], decisions: dict[str, FieldDecision]) -> None:
+    """A second address block (postal, billing) beside the business's own is left alone."""
+    blocks: dict[str, list[FormField]] = {}
+    for field in fields:
+        decision = decisions.get(field.key)
+        if decision is not None and decision.profile_key in ADDRESS_KEYS and field.sources.legend:
+            blocks.setdefault(field.sources.legend, []).append(field)
+    secondary = [legend for legend in blocks if matches(legend, SECONDARY_ADDRESS_WORDS)]
+    if len(blocks) > 1 and len(secondary) < len(blocks):
+        for legend in secondary:
+            for field in blocks[legend]:
+                decisions[field.key] = FieldDecision.leave(field.key, "second address block")
+
+
+def _refine_form(fields: list[FormField], decisions: dict[str, FieldDecision]) -> None:
+    """Decisions that depend on the fields around: phones, towns, address blocks, names."""
+    _split_phones(fields, decisions)
+    _one_town(fields, decisions)
+    _one_address_block(fields, decisions)
+    keys = {decisions[f.key].profile_key for f in fields if f.key in decisions}
     _split_street_lines(fields, decisions)
     has_business_name = "business_name" in keys
     for field in fields:

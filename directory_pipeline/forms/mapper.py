@@ -80,11 +80,21 @@ def map_form(
             decisions[decision.field_key] = decision
     for field in schema.fields:
         decisions.setdefault(field.key, FieldDecision.leave(field.key, "no confident key"))
+    target = target_form(schema, decisions)
+    for field in schema.fields:
+        if (
+            target is not None
+            and field.form_index != target
+            and decisions[field.key].action != "leave"
+        ):
+            # Only the target form is filled and submitted: a newsletter box or a login form
+            # beside it is never touched, and the plan says so.
+            decisions[field.key] = FieldDecision.leave(field.key, "outside the form we submit")
 
     plan = FormPlan(
         fingerprint=fingerprint,
         url=schema.url,
-        target_form=target_form(schema, decisions),
+        target_form=target,
         decisions=[decisions[f.key] for f in schema.fields],
     )
     if cache is not None and directory_slug and complete:

@@ -153,3 +153,46 @@ def choose_options(options: list[FieldOption], key: str, profile: BusinessProfil
             }:
                 return [option.value]
     return []
+
+
+@cache
+def _subdivision_names() -> frozenset[str]:
+    names: set[str] = set()
+    for subdivision in pycountry.subdivisions:
+        names.add(normalise(subdivision.name))
+        names.add(normalise(subdivision.name.split("(")[0]))
+    return frozenset(n for n in names if n)
+
+
+@cache
+def _all_country_names() -> frozenset[str]:
+    return frozenset(normalise(c.name) for c in pycountry.countries)
+
+
+def _real(options: list[FieldOption]) -> list[FieldOption]:
+    return [
+        o
+        for o in options
+        if o.value.strip() and normalise(o.label) and not o.label.strip().startswith(("-", "—"))
+    ]
+
+
+def option_list_kind(options: list[FieldOption]) -> str | None:
+    """What a list of options is a list of, when most of them say so: `country` (country
+    names), `region` (a country's states, provinces or counties) or `category` (business
+    categories the taxonomy knows)."""
+    real = _real(options)
+    if len(real) < 4:
+        return None
+    labels = [normalise(o.label) for o in real]
+
+    def share(test) -> float:
+        return sum(1 for label in labels if test(label)) / len(labels)
+
+    if len(real) >= 20 and share(lambda label: label in _all_country_names()) >= 0.6:
+        return "country"
+    if share(lambda label: label in _subdivision_names()) >= 0.6:
+        return "region"
+    if share(lambda label: bool(_category_groups(label))) >= 0.5:
+        return "category"
+    return None

@@ -1,4 +1,5 @@
-"""The mapper's word lists (six languages), loaded from `vocabulary.yaml`."""
+"""The mapper's word lists, loaded from `vocabulary.yaml` (en, es, de, fr, it, pt) and
+`vocabulary_more.yaml` (the other languages), and the one text normalisation they share."""
 
 from __future__ import annotations
 
@@ -9,14 +10,28 @@ from importlib import resources
 
 import yaml
 
+# Greek is written in Latin letters (close to ELOT 743) so that one word list serves it.
+_GREEK = str.maketrans(
+    {
+        **dict(zip("αβγδεζηικλμνξοπρστυφω", "avgdeziiklmnxoprstyfo", strict=True)),
+        "ς": "s",
+        "θ": "th",
+        "χ": "ch",
+        "ψ": "ps",
+    }
+)
+_LATIN = str.maketrans({"ß": "ss", "ł": "l", "ø": "o", "\u0131": "i", "æ": "ae", "đ": "d"})
+
 
 @lru_cache(maxsize=65_536)  # the same labels and option texts come back form after form
 def normalise(text: str) -> str:
-    """Lower case, accents stripped, anything but letters and digits turned into spaces."""
+    """Lower case, accents stripped, Greek transliterated, anything but letters and digits
+    turned into spaces."""
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    plain = plain.replace("ß", "ss").replace("ł", "l").replace("ø", "o").replace("\u0131", "i")
-    plain = plain.replace("æ", "ae").replace("đ", "d")
+    plain = plain.translate(_LATIN)
+    if any("\u0370" <= c <= "\u03ff" for c in plain):
+        plain = plain.replace("\u03bf\u03c5", "ou").translate(_GREEK)  # omicron-upsilon
     return re.sub(r"[^a-z0-9]+", " ", plain).strip()
 
 
@@ -49,13 +64,24 @@ FREE_OPTION_PHRASES: list[str] = _DATA["free_option"]
 CHOICE_CONTEXT: list[str] = _DATA["choice_context"]
 RECIPROCAL_OPTION_PHRASES: list[str] = _DATA["reciprocal_option"]
 WEEKDAYS: list[str] = _DATA["weekdays"]
+PAID_OPTION_WORDS: list[str] = _DATA["paid_option"]
+NEGATIONS: list[str] = _DATA["negation"]
 
-PAID_OPTION_PATTERN = re.compile(
-    r"([$€£]\s*[1-9])|([1-9][\d.,]*\s*[$€£])|\b(usd|eur|gbp)\b|\b(premium|featured|sponsored|"
-    r"pro|gold|platinum|vip|destacado|destacada|hervorgehoben|en vedette|in evidenza|"
-    r"destaque|prioritaire|prioritario|prioritaria)\b",
-    re.IGNORECASE,
-)
+_SIGNS = r"[$€£¥₹₺₽₴₪₩]"
+_CODES = "|".join(sorted(map(re.escape, _DATA["currency"]), key=len, reverse=True))
+# A currency sign or code next to a number: in the raw text for signs, in the normalised text
+# for codes ("R349", "149 Kč", "kr 99", "19,- EUR").
+_PRICE_SIGN = re.compile(rf"{_SIGNS}\s*(\d+)|(\d+)(?:[.,]\d+|[.,][-\u2013]+)?\s*{_SIGNS}")
+_PRICE_CODE = re.compile(rf"\b(?:{_CODES}) ?(\d+)\b|\b(\d+)(?: \d\d?)? ?(?:{_CODES})\b")
+
+
+def prices(text: str) -> list[int]:
+    """The whole-unit amounts of the prices a text states, in any currency it names."""
+    found = [m.group(1) or m.group(2) for m in _PRICE_SIGN.finditer(text)]
+    found += [m.group(1) or m.group(2) for m in _PRICE_CODE.finditer(normalise(text))]
+    return [int(amount) for amount in found]
+
+
 HOUSE_NUMBER_PHRASES = [
     "house number",
     "hausnummer",

@@ -94,11 +94,12 @@ def test_selectors_find_their_fields(page: Page) -> None:
 def test_structures_a_person_reads_at_a_glance_are_mapped(page: Page) -> None:
     """A table row with two street inputs under one "Address" header, a terms box whose
     label wraps it, a free listing type worded without "free", free-text hours; and the
-    same address block as a fieldset with bracketed names in German."""
-    from directory_pipeline.forms.mapper import map_form
+    same address block as a fieldset with bracketed names in German. (Two forms on one page:
+    each form's own decisions, before the plan keeps only the form it submits.)"""
+    from directory_pipeline.forms.mapper import heuristic_plan
 
-    plan = map_form(_capture(page, "structures.html"))
-    got = {d.field_key: (d.action, d.profile_key or d.choice) for d in plan.decisions}
+    decisions, _ = heuristic_plan(_capture(page, "structures.html"))
+    got = {key: (d.action, d.profile_key or d.choice) for key, d in decisions.items()}
     assert got["0/field_2"] == ("fill", "address_line1")
     assert got["0/field_3"] == ("fill", "address_line2")
     assert got["0/field_4"] == ("fill", "city")
