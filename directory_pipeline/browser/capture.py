@@ -49,12 +49,26 @@ ACTIVITY_TRACKER_JS = """
 })();
 """
 
-# True once no short timer or request is pending and the fields have not changed for
-# `settle` ms.
-_SETTLED_JS = """
-(settle) => {
+# Everything matching a selector, open shadow roots included, in the order Playwright's CSS
+# engine finds them (the document first, then each shadow root depth-first).
+_DEEP_ALL_JS = """
+const deepAll = (root, selector) => {
+  const found = Array.from(root.querySelectorAll(selector));
+  for (const host of root.querySelectorAll('*'))
+    if (host.shadowRoot) found.push(...deepAll(host.shadowRoot, selector));
+  return found;
+};
+"""
+
+# True once no short timer or request is pending and the fields (shadow roots' too) have not
+# changed for `settle` ms.
+_SETTLED_JS = (
+    """
+(settle) => {"""
+    + _DEEP_ALL_JS
+    + """
   const busy = window.__dpActivity ? window.__dpActivity() : 0;
-  const n = document.querySelectorAll('input, select, textarea, iframe').length;
+  const n = deepAll(document, 'input, select, textarea, iframe').length;
   const now = performance.now();
   const key = n + ':' + busy;
   if (window.__dpFieldKey !== key) {
@@ -65,16 +79,21 @@ _SETTLED_JS = """
   return busy === 0 && now - window.__dpSince >= settle;
 }
 """
+)
 
-_FRAME_SELECTOR_JS = """
-(el) => {
-  if (el.id && document.querySelectorAll('#' + CSS.escape(el.id)).length === 1)
+_FRAME_SELECTOR_JS = (
+    """
+(el) => {"""
+    + _DEEP_ALL_JS
+    + """
+  if (el.id && deepAll(document, '#' + CSS.escape(el.id)).length === 1)
     return 'iframe#' + CSS.escape(el.id);
   if (el.name) return `iframe[name="${el.name}"]`;
-  const frames = Array.from(document.querySelectorAll('iframe'));
+  const frames = deepAll(document, 'iframe');
   return `iframe >> nth=${frames.indexOf(el)}`;
 }
 """
+)
 
 
 # How long the page must stay quiet (no short timer or request pending, the same fields) to

@@ -73,6 +73,12 @@ class FormField(BaseModel):
     visibility: VisibilityReason = "visible"
     step: int | None = Field(default=None, description="Wizard step index when in a hidden step.")
     tabindex: int | None = None
+    submits_natively: bool = Field(
+        default=True,
+        description="False for a control in a custom element's shadow root that is captured "
+        "with the <form> its host sits in, but which that form's own submission does not "
+        "carry (the host is not form-associated): the page's script has to copy its value.",
+    )
 
     @property
     def key(self) -> str:

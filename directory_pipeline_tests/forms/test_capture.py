@@ -130,3 +130,116 @@ def test_a_required_field_left_empty_is_named_with_its_label_and_why(page: Page)
     decision = plan.decision(next(f.key for f in schema.fields if f.name == "member_no"))
     assert decision is not None and decision.reason
     assert stopper == f"member_no (Membership number: {decision.reason})"
+
+
+def test_fields_in_open_shadow_roots_are_captured_with_their_labels(page: Page) -> None:
+    """Web-component widgets: inputs each in a custom element's shadow root inside a light
+    form, a whole form inside a shadow root, and a form two shadow roots deep."""
+    schema = _capture(page, "shadow.html")
+    labels = {f.key: f.label for f in schema.fields}
+    assert labels == {
+        "0/q": "Search",
+        "1/company": "Business name",  # <label for> the host, in the light DOM
+        "1/email": "E-mail address",  # label[for] inside the root, its text slotted in
+        "1/phone": "Phone number",  # aria-labelledby resolved in the root
+        "1/website_url2": "",
+        "1/plan": "Listing type",  # a light-DOM legend over radios in shadow roots
+        "2/listing_title": "Listing title",
+        "2/town": "Town",
+        "2/opening_hours": "Opening hours",  # text before the host, a nested shadow root
+        "2/#notes": "Notes for the editor",
+        "2/fax_number": "",
+        "3/contact": "Contact person",  # wrapping label two shadow roots deep
+    }
+    by_key = {f.key: f for f in schema.fields}
+    assert [(o.value, o.label) for o in by_key["1/plan"].options] == [
+        ("free", "Free listing"),
+        ("gold", "Gold listing ($49/year)"),
+    ]
+    assert by_key["1/email"].required and by_key["2/listing_title"].required
+
+
+def test_forms_in_shadow_roots_are_numbered_as_playwright_finds_them(page: Page) -> None:
+    """The document's forms first, then each shadow root's, depth-first: so the fill's
+    `locator("form").nth(i)` is form i, and each form's own submit button is found."""
+    from directory_pipeline.browser.fill import form_locator, submit_control
+
+    schema = _capture(page, "shadow.html")
+    assert [f.id for f in schema.forms] == ["search", "wrapped", "inner", "deep"]
+    assert [f.submit_labels for f in schema.forms[1:]] == [
+        ["Add my business"],
+        ["Publish listing"],
+        ["Send"],
+    ]
+    for form in schema.forms:
+        located = form_locator(page, schema, form.index)
+        assert located is not None and located.get_attribute("id") == form.id
+    assert submit_control(page, schema, 1).inner_text() == "Add my business"
+    assert submit_control(page, schema, 2).inner_text() == "Publish listing"
+    assert submit_control(page, schema, 3).inner_text() == "Send"
+
+
+def test_shadow_fields_say_whether_their_forms_submission_carries_them(page: Page) -> None:
+    """A control in a shadow root belongs to the form its host sits in, but only a
+    form-associated host (or a form in the same root) makes the browser submit its value."""
+    schema = _capture(page, "shadow.html")
+    native = {f.key: f.submits_natively for f in schema.fields}
+    assert native["1/phone"]  # form-associated custom element
+    assert not native["1/company"] and not native["1/email"] and not native["1/plan"]
+    assert native["2/listing_title"] and native["2/#notes"]  # the form is in the same root
+    assert not native["2/opening_hours"]  # a nested host inside the shadow form
+    assert native["0/q"] and native["3/contact"]
+
+
+def test_a_honeypot_hidden_inside_a_shadow_root_stays_a_suspect(page: Page) -> None:
+    schema = _capture(page, "shadow.html")
+    visibility = {f.key: f.visibility for f in schema.fields}
+    assert visibility["1/website_url2"] == "display-none"  # display:none inside the root
+    assert visibility["2/fax_number"] == "off-screen"
+    assert visibility["1/company"] == visibility["2/town"] == visibility["3/contact"] == "visible"
+    assert {f.key for f in schema.fields if f.honeypot_suspect} == {
+        "1/website_url2",
+        "2/fax_number",
+    }
+
+
+def test_selectors_find_shadow_fields(page: Page) -> None:
+    """Playwright's CSS engine pierces open shadow roots: each selector finds its own field
+    (every member of a group), and nothing else."""
+    schema = _capture(page, "shadow.html")
+    for field in schema.fields:
+        located = page.locator(field.selector)
+        assert located.count() == (len(field.options) if field.kind == "radio" else 1)
+        assert located.first.evaluate("e => e.name || '#' + e.id") == (
+            field.name or f"#{field.id}"
+        ), field.selector
+
+
+def test_a_shadow_form_fingerprint_is_stable_across_reloads(page: Page) -> None:
+    first = _capture(page, "shadow.html")
+    again = _capture(page, "shadow.html")
+    assert again.fingerprint == first.fingerprint
+    assert [f.key for f in again.fields] == [f.key for f in first.fields]
+
+
+def test_a_structural_selector_climbs_through_shadow_hosts(page: Page) -> None:
+    """Fields with neither a unique id nor a unique name get a path; Playwright's `>`
+    crosses from a host into its shadow root, so the path still finds them."""
+    page.set_content(
+        "<form><x-pair></x-pair><x-pair></x-pair></form><script>"
+        "customElements.define('x-pair', class extends HTMLElement { connectedCallback() {"
+        " this.attachShadow({mode: 'open'}).innerHTML ="
+        " '<div><label>A <input></label><label>B <input></label></div>'; } });</script>"
+    )
+    schema = capture_page(page)
+    assert [f.label for f in schema.fields] == ["A", "B", "A", "B"]
+    handles = [page.locator(f.selector) for f in schema.fields]
+    assert all(h.count() == 1 for h in handles)
+    positions = [
+        h.evaluate(
+            "e => [...document.querySelectorAll('x-pair')].indexOf(e.getRootNode().host) * 2"
+            " + [...e.getRootNode().querySelectorAll('input')].indexOf(e)"
+        )
+        for h in handles
+    ]
+    assert positions == [0, 1, 2, 3]
