@@ -180,9 +180,28 @@ def _key_from_words(text: str, legend: str) -> tuple[str | None, str]:
     names_it = bool(matches(text, PERSON_WEAK))  # "Nom du site / de l'entreprise"
     if business and (names_it or 3 * max(len(p.split()) for p in business) >= words):
         return "business_name", "label"
-    if matches(text, PERSON_WEAK) and words <= 3:
+    if matches(text, PERSON_WEAK) and _only_a_name(text):
         return "contact_name", "label (bare name)"
     return None, ""
+
+
+# Words that may stand beside a bare "name" without naming something else ("Your name",
+# "Ihr Name", "Numele tău", "Full name").
+NAME_COMPANIONS = {
+    "your", "you", "full", "complete", "votre", "ton", "ihr", "dein", "ihre", "deine", "su",
+    "tu", "seu", "sua", "teu", "tua", "il", "tuo", "vostro", "suo", "uw", "je", "jouw",
+    "din", "ditt", "sinu", "jusu", "tavo", "vase", "vasi", "vas", "tvoje", "tvoj", "az", "on",
+    "tau", "dumneavoastra", "adiniz", "sizin", "to", "sas", "sou", "el", "la",
+    "le", "de", "del", "and", "e", "y", "et", "und", "en", "og", "och", "ja", "a", "i",
+}  # fmt: skip
+
+
+def _only_a_name(text: str) -> bool:
+    """The label is a bare name, perhaps "your" or "full": "Name of the venue" or "Venue
+    name" name something else, and a name of something we do not know is not a person's."""
+    words = normalise(text).split()
+    weak = {w for p in matches(text, PERSON_WEAK) for w in p.split()}
+    return len(words) <= 3 and all(w in weak or w in NAME_COMPANIONS for w in words)
 
 
 # Exclusions a structured name's containers can carry: `billing[city]`, `card[name]`,
@@ -583,6 +602,29 @@ def _one_address_block(fields: list[FormField], decisions: dict[str, FieldDecisi
                 decisions[field.key] = FieldDecision.leave(field.key, "second address block")
 
 
+# Keys a form may rightly ask twice: a repeated e-mail ("Confirm e-mail"), two street lines
+# (paired separately), a list of categories or keywords over several inputs.
+MAY_REPEAT = {"email", "address_line1", "address_line2", "categories", "keywords"}
+
+
+def _one_field_per_key(fields: list[FormField], decisions: dict[str, FieldDecision]) -> None:
+    """One field per profile key and form: of two "websites" or two "cities", the one the
+    page is surest about is kept (its own label over its options or name; then the first),
+    and the other is left, since a form rarely asks for one thing twice."""
+    by_key: dict[str, list[FormField]] = {}
+    for field in fields:
+        decision = decisions.get(field.key)
+        if decision is not None and decision.action == "fill" and decision.profile_key:
+            by_key.setdefault(decision.profile_key, []).append(field)
+    for key, same in by_key.items():
+        if key in MAY_REPEAT or len(same) < 2:
+            continue
+        keep = max(same, key=lambda f: (decisions[f.key].confidence, -fields.index(f)))
+        for field in same:
+            if field is not keep:
+                decisions[field.key] = FieldDecision.leave(field.key, f"second field for {key}")
+
+
 def _refine_form(fields: list[FormField], decisions: dict[str, FieldDecision]) -> None:
     """Decisions that depend on the fields around: phones, towns, address blocks, names."""
     _split_phones(fields, decisions)
@@ -618,3 +660,4 @@ def _refine_form(fields: list[FormField], decisions: dict[str, FieldDecision]) -
             decisions[field.key] = decision.model_copy(
                 update={"profile_key": "contact_last_name", "reason": "bare name + first name"}
             )
+    _one_field_per_key(fields, decisions)

@@ -406,3 +406,32 @@ def test_fields_outside_the_submitted_form_are_left_with_the_reason() -> None:
 )
 def test_greek_is_transliterated_for_the_word_lists(greek: str, latin: str) -> None:
     assert normalise(greek) == latin
+
+
+# --- a bare name, and one field per key ------------------------------------------------------
+
+
+@pytest.mark.parametrize("label", ["Name", "Your name *", "Ihr Name", "Numele tău", "Full name"])
+def test_a_bare_name_is_the_contact(label: str) -> None:
+    assert plan_of(field("n", label))["n"] == ("fill", "contact_name")
+
+
+@pytest.mark.parametrize(
+    "label", ["Venue Name", "Place name", "Name on the card", "Nome della struttura"]
+)
+def test_the_name_of_something_else_is_not_the_contact(label: str) -> None:
+    assert plan_of(field("n", label))["n"][1] != "contact_name"
+
+
+def test_a_form_asking_one_thing_twice_keeps_the_field_it_is_surest_of() -> None:
+    got = plan_of(
+        field("site", "Website"),
+        field("web2", "Homepage"),  # the same key again, less sure of nothing: the first stays
+        field("zip", "Postcode"),
+        field("plz", "", sources=LabelSources(placeholder="PLZ")),
+        field("email", "E-mail", "email"),
+        field("email2", "Confirm e-mail", "email"),
+    )
+    assert got["site"] == ("fill", "website") and got["web2"][0] == "leave"
+    assert got["zip"] == ("fill", "postal_code") and got["plz"][0] == "leave"
+    assert got["email"] == got["email2"] == ("fill", "email")  # a repeated e-mail is allowed
