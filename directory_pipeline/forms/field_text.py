@@ -138,3 +138,22 @@ def longest(text: str, table: dict[str, list[str]]) -> tuple[str | None, int, bo
     top = max(best.values())
     winners = [k for k, v in best.items() if v == top]
     return winners[0], top, len(winners) > 1
+
+
+# "Celular com DDD", "Phone (with area code)", "Telefon inkl. Vorwahl": what follows these
+# is part of the thing asked for, not the thing itself.
+INCLUDING_WORDS = {"with", "incl", "including", "com", "con", "mit", "inkl", "avec", "med", "ile"}
+
+
+def matches_not_included(text: str, phrases: Iterable[str]) -> list[str]:
+    """`matches`, without the phrases that only occur right after an including word."""
+    words = normalise(text).split()
+    kept = []
+    for phrase in matches(text, phrases):
+        size = len(phrase.split())
+        for i in range(len(words) - size + 1):
+            before = set(words[max(0, i - 2) : i])
+            if words[i : i + size] == phrase.split() and not INCLUDING_WORDS & before:
+                kept.append(phrase)
+                break
+    return kept

@@ -19,6 +19,7 @@ from directory_pipeline.forms.field_text import (
     leaf_words,
     longest,
     matches,
+    matches_not_included,
     name_tokens,
 )
 from directory_pipeline.forms.field_text import texts as _texts
@@ -229,7 +230,8 @@ def _excluded(
             small_form = len(schema.fields_of(field.form_index)) <= 3
             if not (small_form or field.name.lower() in SEARCH_NAMES):
                 continue
-        found = matches(own, phrases)
+        # "Telefon inkl. Vorwahl" is a whole phone; "with our link back" still asks a link.
+        found = (matches_not_included if reason == "other" else matches)(own, phrases)
         if not found and reason in GROUP_EXCLUSIONS:
             found = matches(around, phrases)
         if found:
@@ -551,7 +553,7 @@ def _phone_group(field: FormField, fields: list[FormField]) -> list[FormField]:
 
 def _is_phone_part(field: FormField) -> bool:
     said = " ".join(label_texts(field) + leaf_tokens(field))
-    return bool(matches(said, PHONE_PART_WORDS)) or (
+    return bool(matches_not_included(said, PHONE_PART_WORDS)) or (
         field.maxlength is not None and field.maxlength <= 5 and field.kind in {"tel", "text"}
     )
 

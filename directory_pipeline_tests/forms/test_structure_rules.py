@@ -435,3 +435,10 @@ def test_a_form_asking_one_thing_twice_keeps_the_field_it_is_surest_of() -> None
     assert got["site"] == ("fill", "website") and got["web2"][0] == "leave"
     assert got["zip"] == ("fill", "postal_code") and got["plz"][0] == "leave"
     assert got["email"] == got["email2"] == ("fill", "email")  # a repeated e-mail is allowed
+
+
+@pytest.mark.parametrize(
+    "label", ["Celular com DDD", "Phone (with area code)", "Telefon inkl. Vorwahl"]
+)
+def test_a_whole_number_with_its_area_code_is_not_a_part(label: str) -> None:
+    assert plan_of(field("tel", label, "tel"))["tel"] == ("fill", "phone")
