@@ -46,7 +46,10 @@ def server_binary() -> str:
 class LocalLlm:
     """llama-server on 127.0.0.1:`port`, serving the model as `gemma3-270m`."""
 
-    def __init__(self, state_dir: Path, port: int, log_file: Path, threads: int = 2) -> None:
+    def __init__(self, state_dir: Path, port: int, log_file: Path, threads: int = 1) -> None:
+        # One thread: on two cores shared with Chromium and the tests, two llama.cpp threads
+        # spin against each other and decode ~10x slower (measured: 1 vs 10 tokens/s under
+        # a load of 9); alone, one thread costs little for a 270M model.
         self.port = port
         template = resources.files("directory_pipeline.local").joinpath("gemma_chat_template.jinja")
         argv = [
