@@ -46,6 +46,7 @@ def evaluate(targets: list[tuple[str, str, Path]], classifier=None) -> dict:
     mistakes: list[str] = []
     timings: list[float] = []
     by_language: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # tp fp fn pages
+    llm_answers = [0, 0]  # fields the LLM filled: right, wrong
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         for name, target, truth_path in targets:
@@ -66,6 +67,8 @@ def evaluate(targets: list[tuple[str, str, Path]], classifier=None) -> dict:
                 if field_key not in captured:
                     mistakes.append(f"{name}: {field_key} not captured")
                 got = predicted(by_key.get(field_key))
+                if got is not None and by_key[field_key].source == "llm":
+                    llm_answers[0 if got == expected else 1] += 1
                 if got is not None and got == expected:
                     tp[got] += 1
                     language[0] += 1
@@ -87,6 +90,7 @@ def evaluate(targets: list[tuple[str, str, Path]], classifier=None) -> dict:
         "mistakes": mistakes,
         "timings": timings,
         "by_language": dict(by_language),
+        "llm_answers": llm_answers,
     }
 
 
@@ -149,6 +153,9 @@ def main() -> None:
     parser.add_argument("--sets", default="tuning,heldout,sandbox")
     parser.add_argument("--mistakes", action="store_true")
     parser.add_argument("--out", type=Path, default=None, help="Write a Markdown report here.")
+    parser.add_argument(
+        "--pages", default="", help="Only pages whose name contains one of these (comma-separated)."
+    )
     args = parser.parse_args()
 
     import tempfile
@@ -168,6 +175,12 @@ def main() -> None:
             "sandbox": sandbox_targets(server),
             "holdout": file_targets(HERE / "holdout"),
         }
+        if args.pages:
+            wanted = args.pages.split(",")
+            targets = {
+                name: [t for t in found if any(w in t[0] for w in wanted)]
+                for name, found in targets.items()
+            }
         modes: list[tuple[str, object]] = [("heuristics only (--no-llm)", None)]
         llm_server = None
         if args.llm:
@@ -204,6 +217,14 @@ def main() -> None:
                     if args.mistakes and name not in {"heldout", "holdout"}:
                         details += ["```", *result["mistakes"], "```", ""]
                     print(summary[-1], flush=True)
+                    if classifier is not None:
+                        right, wrong = result["llm_answers"]
+                        accepted = (
+                            f"{name}: the LLM's accepted answers: {right + wrong}, "
+                            f"precision {right / max(right + wrong, 1):.3f} ({wrong} wrong)"
+                        )
+                        details += [accepted, ""]
+                        print(accepted, flush=True)
         finally:
             if llm_server is not None:
                 llm_server.stop()
