@@ -23,6 +23,7 @@ class PhraseKind(StrEnum):
     EXPIRED = "expired"
     FAILURE = "failure"
     CAPTCHA = "captcha"
+    ADDRESS_CONFIRMED = "address_confirmed"  # after a verification link only
 
 
 @cache
