@@ -28,7 +28,7 @@ class _Directory(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         type(self).hits.append(self.path)
-        port = self.server.server_address[1]
+        port = self.server.server_address[1]  # type: ignore[index]
         pages = {
             "/verify/good": (200, "<h1>Thank you</h1><p>Your e-mail address is confirmed.</p>"),
             "/verify/bestaetigt": (200, "<p>Ihre E-Mail-Adresse wurde bestätigt.</p>"),
