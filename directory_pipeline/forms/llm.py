@@ -1,14 +1,7 @@
-"""The last mapping layer: a CrewAI LLM on an OpenAI-compatible endpoint chooses profile keys
-for fields the heuristics could not place. The model only chooses keys (values always come
-from the profile), and only among the keys the page itself points at for that field: each
-question's answer is an enum in a strict JSON schema the server enforces, made of those keys
-and a few named ways of saying "none of them" (see `DECOYS`).
-
-Measured on the tuning split (benchmarks/mapping/README.md, "The LLM layer"): a field nothing on
-the page points at is never sent (its answer could not pass the gate anyway), required fields
-are asked first so a spent time budget costs optional ones, and each question carries the
-field's neighbourhood and the form's confident heuristic decisions as examples.
-"""
+"""The last mapping layer: a CrewAI crew on an OpenAI-compatible endpoint chooses profile keys
+for fields the heuristics could not place. The model only chooses keys from the vocabulary
+(an enum in a strict JSON schema the server enforces); values always come from the profile,
+and every answer is checked before use."""
 
 from __future__ import annotations
 
@@ -17,49 +10,22 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Callable, Mapping
-from enum import StrEnum
+from collections.abc import Callable
 from typing import Any, Literal, cast
 
 from pydantic import BaseModel, Field, create_model
 
 from directory_pipeline.domain.profile import PROFILE_KEYS, ProfileKey
-from directory_pipeline.forms.heuristics import _texts, compatible, weakly_supports
-from directory_pipeline.forms.mapper import ClassifierUnavailable, heuristic_plan
+from directory_pipeline.forms.heuristics import compatible, weakly_supports
+from directory_pipeline.forms.mapper import ClassifierUnavailable
 from directory_pipeline.forms.plan import FieldDecision
 from directory_pipeline.forms.schema import FormField, FormSchema
 
-MAX_FIELDS_PER_CALL = 12  # kept for callers; each field is now one short question
+MAX_FIELDS_PER_CALL = 12
 NONE = "none"
 DEFAULT_TIMEOUT_S = 60.0
-MAX_EXAMPLES = 8
-EXAMPLE_CONFIDENCE = 0.85
-
-# Named ways of saying "no profile key": a small model picks "verification code" for
-# "Escribe el código" far more readily than a bare "none".
-DECOYS: tuple[str, ...] = (
-    "registration_or_tax_number",
-    "verification_code",
-    "house_number",
-    "question_or_quiz",
-    "other",
-)
 
 log = logging.getLogger(__name__)
-
-
-class Verdict(StrEnum):
-    """Why the LLM layer filled a field or left it alone (rendered into the decision's reason,
-    which the outcome repeats for a required field left empty)."""
-
-    ANSWERED = "model"
-    NOTHING_POINTS = "nothing on the page points at a profile key this field can carry"
-    CHOSE_NONE = "the model chose none of {candidates}"
-    CHOSE_DECOY = "the model read it as {answer}, not {candidates}"
-    CANNOT_CARRY = "model said {answer}, but a {kind} cannot carry it"
-    UNSUPPORTED = "model said {answer}, but nothing on the page supports it"
-    NO_KEY_FITS = "model: no key fits"
-    UNREADABLE = "the model's answer was unreadable"
 
 
 def _crewai_environment(storage_dir: str | None) -> None:
@@ -70,116 +36,37 @@ def _crewai_environment(storage_dir: str | None) -> None:
         os.environ.setdefault("CREWAI_STORAGE_DIR", storage_dir)
 
 
-def candidate_keys(field: FormField) -> list[ProfileKey]:
-    """The keys the model may choose for `field`: those it can carry and the page points at
-    (the gate, applied before the question instead of after the answer)."""
-    return [
-        cast(ProfileKey, key)
-        for key in PROFILE_KEYS
-        if compatible(field, key) and weakly_supports(field, key)
-    ]
+def _answer_model(count: int) -> type[BaseModel]:
+    key_type = Literal[tuple([*PROFILE_KEYS, NONE])]  # type: ignore[valid-type]
+    answer = create_model(
+        "FieldKey",
+        field=(int, Field(ge=0, le=count - 1, description="The field's number.")),
+        key=(key_type, Field(description="Profile key for the field, or 'none'.")),
+    )
+    return create_model(
+        "FieldKeys",
+        answers=(list[answer], Field(max_length=count)),  # type: ignore[valid-type]
+    )
 
 
-def choices_for(candidates: list[ProfileKey]) -> list[str]:
-    """The answer enum of one question: the ways of saying no first, then the candidates."""
-    return [*DECOYS, *candidates]
-
-
-def ordered_for_model(fields: list[FormField]) -> list[FormField]:
-    """Required fields first (a spent budget then costs optional ones), else page order."""
-    return sorted(fields, key=lambda f: not f.required)
-
-
-def answer_model(choices: list[str]) -> type[BaseModel]:
-    key_type = Literal[tuple(choices)]  # type: ignore[valid-type]
-    return create_model("FieldKey", key=(key_type, Field(description="What the field asks for.")))
-
-
-def field_label(field: FormField) -> str:
-    texts = _texts(field)
-    return (texts[0] if texts else field.name or field.id)[:80]
-
-
-def examples(
-    schema: FormSchema, field: FormField, decided: Mapping[str, FieldDecision]
-) -> list[tuple[str, str]]:
-    """(label, key) of the form's confident heuristic fills: few-shot examples in the page's
-    own language and markup."""
-    shown: list[tuple[str, str]] = []
-    for other in schema.fields_of(field.form_index):
-        decision = decided.get(other.key)
-        if (
-            other.key != field.key
-            and decision is not None
-            and decision.action == "fill"
-            and decision.profile_key is not None
-            and decision.confidence >= EXAMPLE_CONFIDENCE
-        ):
-            shown.append((field_label(other), decision.profile_key))
-    return shown[:MAX_EXAMPLES]
-
-
-def neighbourhood(
-    schema: FormSchema, field: FormField, decided: Mapping[str, FieldDecision]
-) -> list[str]:
-    """What surrounds the field: its section's legend and the fields just before and after,
-    with what the heuristics decided for them."""
-    form = schema.fields_of(field.form_index)
-    index = next(i for i, f in enumerate(form) if f.key == field.key)
-    said: list[str] = []
-    if field.sources.legend:
-        said.append(f'in the section "{field.sources.legend[:60]}"')
-    for where, at in (("after", index - 1), ("before", index + 1)):
-        if 0 <= at < len(form):
-            other = form[at]
-            decision = decided.get(other.key)
-            key = decision.profile_key if decision is not None else None
-            said.append(f'{where} "{field_label(other)}"' + (f" ({key})" if key else ""))
-    return said
-
-
-def describe_field(field: FormField) -> str:
-    parts = [field.kind]
-    if field.name:
-        parts.append(f"name {field.name[:60]}")
-    placeholder = field.sources.placeholder
-    if placeholder and placeholder != field_label(field):
-        parts.append(f'placeholder "{placeholder[:60]}"')
+def describe_field(number: int, field: FormField) -> str:
+    parts = [f"{number}: {field.kind}"]
+    for name, value in (
+        ("name", field.name),
+        ("id", field.id),
+        ("label", field.describe()),
+        ("placeholder", field.sources.placeholder),
+    ):
+        if value:
+            parts.append(f'{name}="{value[:120]}"')
     if field.options:
-        shown = ", ".join(o.label for o in field.options[:5] if o.label)
-        parts.append(f"options: {shown}{', ...' if len(field.options) > 5 else ''}")
-    if field.required:
-        parts.append("required")
-    return f'"{field_label(field)}" ({", ".join(parts)})'
-
-
-def field_prompt(
-    schema: FormSchema,
-    field: FormField,
-    decided: Mapping[str, FieldDecision],
-    choices: list[str],
-) -> str:
-    """One question: the page's solved fields as examples, then the field and its neighbours."""
-    lines = [
-        "Which business profile key does a web form field take? A field that asks for "
-        "something else (an ID or tax number, a code, a house number, a question) is not a "
-        "profile key.",
-    ]
-    shown = examples(schema, field, decided)
-    if shown:
-        lines += ["", "Fields of this form already known:"]
-        lines += [f'"{label}" -> {key}' for label, key in shown]
-    lines += ["", f"Field {describe_field(field)}"]
-    around = neighbourhood(schema, field, decided)
-    if around:
-        lines.append("It comes " + "; ".join(around) + ".")
-    lines.append(f"Choose one of: {', '.join(choices)}.")
-    lines.append('Answer in JSON on one line: {"key": <your choice>}.')
-    return "\n".join(lines)
+        shown = ", ".join(o.label for o in field.options[:8])
+        parts.append(f"options=[{shown}{', ...' if len(field.options) > 8 else ''}]")
+    return " ".join(parts)
 
 
 class CrewTimeout(TimeoutError):
-    """The model did not answer within the classifier's time budget."""
+    """The crew did not answer within the classifier's time budget."""
 
 
 def _in_own_thread(work: Callable[[], Any], timeout_s: float) -> Any:
@@ -205,11 +92,10 @@ def _in_own_thread(work: Callable[[], Any], timeout_s: float) -> Any:
 
 
 class LlmFieldClassifier:
-    """Asks a CrewAI LLM which profile key each unresolved field wants, one short question per
-    field the page gives candidates for, required fields first.
+    """Asks a CrewAI agent which profile key each unresolved field wants.
 
-    Every `classify` call has a time budget (`timeout_s`, for all its questions together):
-    fields not answered in time get no decision, so they stay `leave`.
+    Every `classify` call has a time budget (`timeout_s`, for all its batches together):
+    fields whose batch is not answered in time get no decision, so they stay `leave`.
     """
 
     def __init__(
@@ -218,7 +104,7 @@ class LlmFieldClassifier:
         model: str,
         api_key: str | None = None,
         storage_dir: str | None = None,
-        max_tokens: int = 96,
+        max_tokens: int = 400,
         timeout_s: float = DEFAULT_TIMEOUT_S,
     ) -> None:
         _crewai_environment(storage_dir)
@@ -228,15 +114,15 @@ class LlmFieldClassifier:
         self.max_tokens = max_tokens
         self.timeout_s = timeout_s
 
-    def _ask(self, prompt: str, choices: list[str], timeout_s: float) -> str:
+    def _ask(self, fields: list[FormField], page_url: str, timeout_s: float) -> Any:
         if timeout_s <= 0:
             raise CrewTimeout("the time budget is spent")
         # CrewAI refuses to run synchronously inside a running event loop, and Playwright's
-        # sync API keeps one in the engine's thread: the call gets a thread of its own.
-        return _in_own_thread(lambda: self._call(prompt, choices, timeout_s), timeout_s)
+        # sync API keeps one in the engine's thread: the crew gets a thread of its own.
+        return _in_own_thread(lambda: self._kickoff(fields, page_url, timeout_s), timeout_s)
 
-    def _call(self, prompt: str, choices: list[str], timeout_s: float) -> str:
-        from crewai import LLM
+    def _kickoff(self, fields: list[FormField], page_url: str, timeout_s: float) -> Any:
+        from crewai import LLM, Agent, Crew, Task
 
         llm = LLM(
             model=f"openai/{self.model}",
@@ -246,80 +132,81 @@ class LlmFieldClassifier:
             max_tokens=self.max_tokens,
             timeout=timeout_s,  # the HTTP call gives up too, so the thread does not linger
         )
-        answer = llm.call(
-            [{"role": "user", "content": prompt}], response_model=answer_model(choices)
+        agent = Agent(
+            role="Web form analyst",
+            goal="Say which business-profile key each form field asks for",
+            backstory="You fill business directory forms. You never guess: a field that "
+            "asks for something not in the key list gets 'none'.",
+            llm=llm,
+            allow_delegation=False,
+            verbose=False,
+            max_iter=1,
         )
-        if isinstance(answer, BaseModel):
-            return str(getattr(answer, "key", NONE))
-        return answer_model(choices).model_validate_json(str(answer)).key  # type: ignore[attr-defined]
+        listing = "\n".join(describe_field(i, f) for i, f in enumerate(fields))
+        task = Task(
+            description=(
+                f"Form fields on {page_url}:\n{listing}\n\n"
+                f"Keys: {', '.join(PROFILE_KEYS)}.\n"
+                "For each field number give the key it asks for, or 'none' if no key fits "
+                "(passwords, captchas, comments, anything else)."
+            ),
+            expected_output="One answer per field number.",
+            output_pydantic=_answer_model(len(fields)),
+            agent=agent,
+        )
+        crew = Crew(agents=[agent], tasks=[task], verbose=False)
+        return getattr(crew.kickoff(), "pydantic", None)
 
     def classify(self, schema: FormSchema, fields: list[FormField]) -> list[FieldDecision]:
         import crewai  # noqa: F401  # seconds on first use: not part of the model's budget
 
-        decided, _ = heuristic_plan(schema)
-        deadline = time.monotonic() + self.timeout_s
         decisions: list[FieldDecision] = []
-        asked: list[tuple[FormField, list[ProfileKey]]] = []
-        for field in ordered_for_model(fields):
-            candidates = candidate_keys(field)
-            if candidates:
-                asked.append((field, candidates))
-            else:
-                decisions.append(_leave(field, Verdict.NOTHING_POINTS))
-        for done, (field, candidates) in enumerate(asked):
-            choices = choices_for(candidates)
-            prompt = field_prompt(schema, field, decided, choices)
+        deadline = time.monotonic() + self.timeout_s
+        for start in range(0, len(fields), MAX_FIELDS_PER_CALL):
+            batch = fields[start : start + MAX_FIELDS_PER_CALL]
             try:
-                key = self._ask(prompt, choices, deadline - time.monotonic())
+                answers = self._ask(batch, schema.url, deadline - time.monotonic())
             except CrewTimeout:
                 log.warning(
                     "LLM at %s gave no answer within %.0f s for %s; %d field(s) left unmapped",
                     self.base_url,
                     self.timeout_s,
                     schema.url,
-                    len(asked) - done,
+                    len(fields) - start,
                 )
                 raise ClassifierUnavailable(
                     f"no answer within {self.timeout_s:.0f} s", decisions
                 ) from None
-            except Exception as exc:  # an answer cut short or off the schema: this field only
-                log.info("LLM answer for %s unreadable: %s", field.key, exc)
-                decisions.append(_leave(field, Verdict.UNREADABLE))
-                continue
-            decisions.append(self._checked(field, key, candidates))
+            seen: set[int] = set()
+            for answer in getattr(answers, "answers", []):
+                if answer.field in seen or not 0 <= answer.field < len(batch):
+                    continue
+                seen.add(answer.field)
+                decisions.append(self._checked(batch[answer.field], answer.key))
         return decisions
 
     @staticmethod
-    def _checked(
-        field: FormField, key: str, candidates: list[ProfileKey] | None = None
-    ) -> FieldDecision:
-        """The model's answer, used only if the key exists, the field can carry it and the
-        page supports it (an endpoint that ignores the schema gets no say either)."""
-        shown = ", ".join(candidates or []) or "any key"
-        if key in DECOYS:
-            return _leave(
-                field, Verdict.CHOSE_DECOY, answer=key.replace("_", " "), candidates=shown
-            )
-        if key == NONE:
-            verdict = Verdict.CHOSE_NONE if candidates else Verdict.NO_KEY_FITS
-            return _leave(field, verdict, candidates=shown)
-        if key not in PROFILE_KEYS:
-            return _leave(field, Verdict.NO_KEY_FITS)
+    def _checked(field: FormField, key: str) -> FieldDecision:
+        """The model's answer, used only if the key exists and the field can carry it."""
+        if key == NONE or key not in PROFILE_KEYS:
+            return FieldDecision.leave(field.key, "model: no key fits", source="llm")
         if not compatible(field, key):
-            return _leave(field, Verdict.CANNOT_CARRY, answer=key, kind=field.kind)
+            return FieldDecision.leave(
+                field.key, f"model said {key}, but a {field.kind} cannot carry it", source="llm"
+            )
         if not weakly_supports(field, key):
             # Measured: unchecked answers from a small model cost precision (see
             # benchmarks/mapping/results.md); the page must agree at least a little.
-            return _leave(field, Verdict.UNSUPPORTED, answer=key)
+            return FieldDecision.leave(
+                field.key,
+                f"model said {key}, but nothing on the page supports it",
+                source="llm",
+            )
         return FieldDecision(
             field_key=field.key,
             profile_key=cast(ProfileKey, key),
             action="fill",  # type: ignore[arg-type]
             source="llm",
             confidence=0.6,
-            reason=Verdict.ANSWERED.value,
+            reason="model",
         )
-
-
-def _leave(field: FormField, verdict: Verdict, **details: str) -> FieldDecision:
-    return FieldDecision.leave(field.key, verdict.value.format(**details), source="llm")

@@ -83,7 +83,7 @@ def test_map_form_command_uses_the_llm_endpoint(llm: LocalLlm, tmp_path: Path) -
     page = tmp_path / "odd.html"
     page.write_text(
         "<form><label for=a>Company</label><input id=a name=a>"
-        "<label for=b>Wo sind Sie zu Hause?</label><input id=b name=town_b></form>"
+        "<label for=b>Wo sind Sie zu Hause?</label><input id=b name=b></form>"
     )
     env = {
         **os.environ,
@@ -103,4 +103,4 @@ def test_map_form_command_uses_the_llm_endpoint(llm: LocalLlm, tmp_path: Path) -
     assert result.returncode == 0, result.stderr[-2000:]
     fields = {f["name"]: f for f in json.loads(result.stdout)["fields"]}
     assert fields["a"]["source"] == "heuristic" and fields["a"]["profile_key"] == "business_name"
-    assert fields["town_b"]["source"] == "llm"
+    assert fields["b"]["source"] == "llm"

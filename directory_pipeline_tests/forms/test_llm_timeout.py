@@ -88,8 +88,7 @@ def test_classify_returns_within_its_budget_when_the_endpoint_hangs(
     hung_endpoint: HungEndpoint, tmp_path, caplog: pytest.LogCaptureFixture
 ) -> None:
     # More fields than one call takes: the budget covers the whole classify call.
-    # Fields the page gives candidates for (a name token), so each is a question for the model.
-    unresolved = [field(f"town_{i}", "Wo?") for i in range(MAX_FIELDS_PER_CALL + 1)]
+    unresolved = [field(f"f{i}", f"Frage Nummer {i}") for i in range(MAX_FIELDS_PER_CALL + 1)]
     classifier = LlmFieldClassifier(
         hung_endpoint.base_url, "hung-model", storage_dir=str(tmp_path), timeout_s=TIMEOUT_S
     )
@@ -114,7 +113,7 @@ def test_classify_returns_within_its_budget_when_the_endpoint_hangs(
 def test_fields_the_hung_model_never_answered_stay_leave(
     hung_endpoint: HungEndpoint, tmp_path
 ) -> None:
-    page = schema(field("company", "Company name"), field("mystery", "Quel est le nom du chien ?"))
+    page = schema(field("company", "Company name"), field("mystery", "Nom de votre chien ?"))
     classifier = LlmFieldClassifier(
         hung_endpoint.base_url, "hung-model", storage_dir=str(tmp_path), timeout_s=TIMEOUT_S
     )
