@@ -37,6 +37,7 @@ from directory_pipeline.domain import (
 from directory_pipeline.forms.mapper import FieldClassifier, PlanCache
 from directory_pipeline.forms.plan import FormPlan
 from directory_pipeline.store.attempts import Attempt, AttemptJournal
+from directory_pipeline.verification.aliases import alias_for
 
 
 class EngineConfig(BaseModel):
@@ -48,6 +49,9 @@ class EngineConfig(BaseModel):
     max_transient_retries: int = 3
     max_retry_after_seconds: float = 120.0
     backoff_seconds: float = 1.0
+    # The shop's mailbox: each submission gives its own plus-address of it as the contact
+    # e-mail, so the directory's verification mail says which submission it is about.
+    verification_address: str | None = None
 
 
 class SubmissionResult(BaseModel):
@@ -116,6 +120,9 @@ class SubmissionEngine:
             return self._policy_skip(directory, "directory is disabled in the catalog")
         if directory.requires_payment:
             return self._policy_skip(directory, "directory only takes paid listings")
+        if self.config.verification_address and job_id is not None:
+            alias = alias_for(self.config.verification_address, job_id, directory.slug)
+            profile = profile.model_copy(update={"email": alias})
         if self.journal is None or job_id is None:
             with self.throttle.slot(directory):
                 return self._submit_with_retries(directory, profile, job_id, force)

@@ -54,6 +54,7 @@ PRODUCTION_VARIABLES: dict[str, str] = {
     "LLM_TIMEOUT_SECONDS": "time budget of one LLM mapping call",
     "CREWAI_STORAGE_DIR": "optional: where CrewAI keeps its files",
     "SUBMISSION_PARALLELISM": "directories of one job worked on at once",
+    "VERIFICATION_ADDRESS": "optional: the shop's mailbox for directories' verification mail",
     "PENDING_JOB_GRACE_MINUTES": "a pending job with no run this long is started",
     "STALLED_JOB_MINUTES": "an in-progress job idle this long with no run resumes",
     "SQS_REDELIVERY_SECONDS": "how long a kept SQS message stays hidden",
@@ -88,6 +89,7 @@ def production_resources() -> dict[str, dg.ConfigurableResource]:
             llm_timeout_seconds=number("LLM_TIMEOUT_SECONDS"),
             crewai_storage_dir=env("CREWAI_STORAGE_DIR"),
             max_parallel=number("SUBMISSION_PARALLELISM"),
+            verification_address=env("VERIFICATION_ADDRESS"),
         ),
         "analytics": AnalyticsResource(root=env("ANALYTICS_ROOT")),
         "policy": JobPolicyResource(

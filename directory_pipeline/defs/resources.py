@@ -151,6 +151,12 @@ class SubmissionEngineResource(dg.ConfigurableResource):
         le=8,
         description="Directories of one job worked on at once (1-8; see benchmarks/throughput).",
     )
+    verification_address: str | None = Field(
+        default=None,
+        description="The shop's mailbox for directories' verification mail; each submission "
+        "gives its own plus-address of it (listings+<job>.<directory>@...). Empty: the "
+        "profile's own e-mail is given and verification mail is not read.",
+    )
 
     def engine_factory(
         self, supabase: SupabaseResource, browser: SharedChromium | None = None
@@ -176,7 +182,10 @@ class SubmissionEngineResource(dg.ConfigurableResource):
         def make() -> SubmissionEngine:
             return SubmissionEngine(
                 evidence_store(self.evidence_root),
-                config=EngineConfig(chromium_executable_path=self.chromium_executable_path or None),
+                config=EngineConfig(
+                    chromium_executable_path=self.chromium_executable_path or None,
+                    verification_address=self.verification_address or None,
+                ),
                 journal=supabase.attempts(),
                 cache=supabase.plans(),
                 classifier=classifier,
