@@ -24,9 +24,11 @@ from .site_registry import (
     with_sandbox_sites,
     write_sandbox_catalog,
 )
+from .verification import VERIFICATION_SITES
 
 __all__ = [
     "SITES",
+    "VERIFICATION_SITES",
     "Ledger",
     "LedgerEntry",
     "SandboxServer",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -86,6 +87,34 @@ def admin_routes(state: SandboxState, versions: dict[str, int]) -> list[BaseRout
         site = request.query_params.get("site")
         return JSONResponse(entries_json(state.ledger.entries(site)))
 
+    async def listings(request: Request) -> Response:
+        port = request.url.port or 80
+        now = datetime.now(UTC)
+        rows = []
+        for listing in state.listings.listings(request.query_params.get("site")):
+            style = get_site(listing.site).nap_style
+            rows.append(
+                {
+                    "site": listing.site,
+                    "listing_id": listing.listing_id,
+                    "status": listing.status(now).value,
+                    "url": f"http://{listing.site}.localhost:{port}{listing.path}",
+                    "verification": listing.verification.value,
+                    "publication": listing.publication.value,
+                    "email": listing.email,
+                    "received": listing.nap.model_dump(),
+                    "shown": listing.nap.shown(style).model_dump(),
+                    "created_at": listing.created_at.isoformat(),
+                    "confirmed_at": _iso(listing.confirmed_at),
+                    "publish_at": _iso(listing.publish_at),
+                }
+            )
+        return JSONResponse(rows)
+
+    async def verifications(request: Request) -> Response:
+        events = state.listings.events(request.query_params.get("site"))
+        return JSONResponse([event.model_dump(mode="json") for event in events])
+
     async def stats(request: Request) -> Response:
         counts: dict[str, dict[str, int]] = {}
         for (slug, event), count in sorted(state.stats.items()):
@@ -118,6 +147,8 @@ def admin_routes(state: SandboxState, versions: dict[str, int]) -> list[BaseRout
         Route("/__sandbox/reset", reset, methods=["POST"]),
         Route("/__sandbox/form-version", form_version, methods=["GET", "POST"]),
         Route("/__sandbox/ledger", ledger),
+        Route("/__sandbox/listings", listings),
+        Route("/__sandbox/verifications", verifications),
         Route("/__sandbox/stats", stats),
         Route("/__sandbox/captcha", captcha_answer),
     ]
@@ -134,6 +165,10 @@ async def _json_object(request: Request) -> dict[str, Any] | Response:
     if not isinstance(body, dict):
         return _problem(400, "expected a JSON object")
     return body
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
 
 
 def _problem(status: int, detail: str) -> Response:

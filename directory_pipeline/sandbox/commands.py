@@ -12,6 +12,7 @@ import yaml
 from ..state_dir import resolve_state_dir
 from .knobs import SiteKnobs
 from .ledger import Ledger, entries_json
+from .mailer import SmtpRelay
 from .server import SandboxServer, serve_forever
 from .site_registry import SITES, get_site
 from .state import DEFAULT_OUTSIDE_URL
@@ -57,6 +58,13 @@ def sandbox() -> None:
     show_default=True,
     help="Server outside every site, where the hostile pages try to lead (redirects, pixels).",
 )
+@click.option(
+    "--smtp",
+    "smtp",
+    default=None,
+    metavar="HOST:PORT",
+    help="SMTP server the verifying sites send their mail to (default: they send none).",
+)
 @_state_dir_option
 def serve(
     host: str,
@@ -64,11 +72,16 @@ def serve(
     knobs_file: Path | None,
     seed: int,
     outside_url: str,
+    smtp: str | None,
     state_dir: Path | None,
 ) -> None:
-    """Serve every sandbox site (and the hostile test pages) until interrupted."""
+    """Serve every sandbox site (and the hostile and verifying test sites) until interrupted."""
     root = resolve_state_dir(state_dir)
     knobs = _read_knobs(knobs_file) if knobs_file else None
+    try:
+        relay = SmtpRelay.parse(smtp) if smtp else None
+    except ValueError as bad:
+        raise click.BadParameter(str(bad), param_hint="--smtp") from None
     marker = server_file(root)
 
     def announce(server: SandboxServer) -> None:
@@ -86,6 +99,8 @@ def serve(
             knobs=knobs,
             seed=seed,
             outside_url=outside_url,
+            smtp_host=relay.host if relay else None,
+            smtp_port=relay.port if relay else 25,
             on_ready=announce,
         )
     except OSError as error:

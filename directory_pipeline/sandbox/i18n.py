@@ -34,6 +34,22 @@ class Messages:
     add_listing: str
     home_intro: str
     subscribed: str
+    verify_code_text: str
+    code_label: str
+    code_button: str
+    code_wrong: str
+    confirmed_title: str
+    confirmed_text: str
+    already_confirmed: str
+    link_expired_title: str
+    link_expired: str
+    link_invalid: str
+    listing_missing_title: str
+    listing_missing: str
+    listing_gone: str
+    address_label: str
+    phone_label: str
+    website_label: str
 
 
 MESSAGES: dict[str, Messages] = {
@@ -69,6 +85,25 @@ MESSAGES: dict[str, Messages] = {
         add_listing="Add your business",
         home_intro="Find trusted local businesses near you, or add your own for free.",
         subscribed="Thanks for subscribing!",
+        verify_code_text=(
+            "Check your e-mail: we sent a 6-digit code to {email}. Enter it below to confirm "
+            "your address."
+        ),
+        code_label="Code from the e-mail",
+        code_button="Confirm",
+        code_wrong="That code is not right. Please check the e-mail and try again.",
+        confirmed_title="Thank you!",
+        confirmed_text=("Your e-mail address is confirmed. Your listing is now awaiting review."),
+        already_confirmed="This e-mail address has already been confirmed. Nothing more to do.",
+        link_expired_title="Link expired",
+        link_expired="This link has expired. Please submit your listing again.",
+        link_invalid="This confirmation link is not valid.",
+        listing_missing_title="Listing not found",
+        listing_missing="We could not find this listing.",
+        listing_gone="This listing is no longer available.",
+        address_label="Address",
+        phone_label="Phone",
+        website_label="Website",
     ),
     "de": Messages(
         required="Dieses Feld ist ein Pflichtfeld.",
@@ -104,6 +139,27 @@ MESSAGES: dict[str, Messages] = {
             "kostenlos ein."
         ),
         subscribed="Danke für Ihre Anmeldung!",
+        verify_code_text=(
+            "Bitte prüfen Sie Ihr E-Mail-Postfach: Wir haben einen 6-stelligen Code an {email} "
+            "gesendet. Geben Sie ihn hier ein."
+        ),
+        code_label="Code aus der E-Mail",
+        code_button="Bestätigen",
+        code_wrong="Der Code ist nicht korrekt. Bitte prüfen Sie die E-Mail.",
+        confirmed_title="Vielen Dank!",
+        confirmed_text=(
+            "Ihre E-Mail-Adresse ist bestätigt. Ihr Eintrag wird nun von der Redaktion geprüft."
+        ),
+        already_confirmed="Diese E-Mail-Adresse wurde bereits bestätigt.",
+        link_expired_title="Link abgelaufen",
+        link_expired="Dieser Link ist abgelaufen. Bitte tragen Sie Ihre Firma erneut ein.",
+        link_invalid="Dieser Bestätigungslink ist ungültig.",
+        listing_missing_title="Eintrag nicht gefunden",
+        listing_missing="Dieser Eintrag wurde nicht gefunden.",
+        listing_gone="Dieser Eintrag ist nicht mehr verfügbar.",
+        address_label="Adresse",
+        phone_label="Telefon",
+        website_label="Webseite",
     ),
     "es": Messages(
         required="Este campo es obligatorio.",
@@ -131,6 +187,27 @@ MESSAGES: dict[str, Messages] = {
         add_listing="Añadir empresa",
         home_intro="Encuentre empresas locales de confianza o añada la suya gratis.",
         subscribed="¡Gracias por suscribirse!",
+        verify_code_text=(
+            "Revise su correo: hemos enviado un código de 6 cifras a {email}. Introdúzcalo "
+            "a continuación."
+        ),
+        code_label="Código del correo",
+        code_button="Confirmar",
+        code_wrong="El código no es correcto. Revise el correo e inténtelo de nuevo.",
+        confirmed_title="¡Gracias!",
+        confirmed_text=(
+            "Su dirección de correo está confirmada. Su ficha está pendiente de revisión."
+        ),
+        already_confirmed="Esta dirección de correo ya estaba confirmada.",
+        link_expired_title="Enlace caducado",
+        link_expired="Este enlace ha caducado. Vuelva a enviar su ficha.",
+        link_invalid="Este enlace de confirmación no es válido.",
+        listing_missing_title="Ficha no encontrada",
+        listing_missing="No hemos encontrado esta ficha.",
+        listing_gone="Esta ficha ya no está disponible.",
+        address_label="Dirección",
+        phone_label="Teléfono",
+        website_label="Web",
     ),
     "fr": Messages(
         required="Ce champ est obligatoire.",
@@ -166,6 +243,28 @@ MESSAGES: dict[str, Messages] = {
             "gratuitement."
         ),
         subscribed="Merci pour votre inscription !",
+        verify_code_text=(
+            "Vérifiez votre boîte e-mail : nous avons envoyé un code à 6 chiffres à {email}. "
+            "Saisissez-le ci-dessous."
+        ),
+        code_label="Code reçu par e-mail",
+        code_button="Valider",
+        code_wrong="Ce code est incorrect. Vérifiez l’e-mail et réessayez.",
+        confirmed_title="Merci !",
+        confirmed_text=(
+            "Votre adresse e-mail est confirmée. Votre fiche est maintenant en attente de "
+            "validation."
+        ),
+        already_confirmed="Cette adresse e-mail a déjà été confirmée.",
+        link_expired_title="Lien expiré",
+        link_expired="Ce lien a expiré. Veuillez renouveler votre inscription.",
+        link_invalid="Ce lien de confirmation n’est pas valide.",
+        listing_missing_title="Fiche introuvable",
+        listing_missing="Cette fiche est introuvable.",
+        listing_gone="Cette fiche n’est plus disponible.",
+        address_label="Adresse",
+        phone_label="Téléphone",
+        website_label="Site internet",
     ),
 }
 

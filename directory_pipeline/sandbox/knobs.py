@@ -41,6 +41,17 @@ class SiteKnobs(BaseModel):
     form_version: int = Field(
         default=1, ge=1, description="Markup version of the versioned site's form."
     )
+    verify_ttl_s: float = Field(
+        default=3600.0, ge=0.0, description="Age at which a verification link or code expires."
+    )
+    publish_delay_s: float = Field(
+        default=30.0,
+        ge=0.0,
+        description=(
+            "Review time between acceptance (or e-mail confirmation) and publication; "
+            "tests set it small."
+        ),
+    )
 
     @model_validator(mode="after")
     def _latency_range(self) -> Self:

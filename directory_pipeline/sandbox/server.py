@@ -26,7 +26,8 @@ class SandboxServer:
     """The sandbox served by uvicorn on a background thread; use it as a context manager.
 
     With `port=0` the OS picks a free port; `.port` tells which one once started.
-    `outside_url` is where the hostile pages try to lead (e.g. an `OutsideServer`'s url).
+    `outside_url` is where the hostile pages try to lead (e.g. an `OutsideServer`'s url);
+    `smtp_host`/`smtp_port` where verifying sites send their mail (none: no mail is sent).
     """
 
     def __init__(
@@ -38,11 +39,18 @@ class SandboxServer:
         knobs: Mapping[str, SiteKnobs] | None = None,
         seed: int = 0,
         outside_url: str = DEFAULT_OUTSIDE_URL,
+        smtp_host: str | None = None,
+        smtp_port: int = 25,
     ) -> None:
         self.host = host
         self.outside_url = outside_url
         self.app: Starlette = create_app(
-            Path(ledger_path), knobs, seed=seed, outside_url=outside_url
+            Path(ledger_path),
+            knobs,
+            seed=seed,
+            outside_url=outside_url,
+            smtp_host=smtp_host,
+            smtp_port=smtp_port,
         )
         self._requested_port = port
         self._socket: socket.socket | None = None
@@ -130,6 +138,8 @@ def serve_forever(
     knobs: Mapping[str, SiteKnobs] | None = None,
     seed: int = 0,
     outside_url: str = DEFAULT_OUTSIDE_URL,
+    smtp_host: str | None = None,
+    smtp_port: int = 25,
     on_ready: Callable[[SandboxServer], None] | None = None,
 ) -> None:
     """Serve the sandbox in the foreground until SIGINT or SIGTERM.
@@ -145,7 +155,14 @@ def serve_forever(
     previous = {sig: signal.signal(sig, request_stop) for sig in handled}
     try:
         with SandboxServer(
-            ledger_path, host, port, knobs=knobs, seed=seed, outside_url=outside_url
+            ledger_path,
+            host,
+            port,
+            knobs=knobs,
+            seed=seed,
+            outside_url=outside_url,
+            smtp_host=smtp_host,
+            smtp_port=smtp_port,
         ) as server:
             if on_ready is not None:
                 on_ready(server)

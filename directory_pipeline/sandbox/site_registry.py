@@ -9,20 +9,27 @@ from directory_pipeline.domain import Catalog, DirectoryEntry, Package, load_cat
 from .hostile import HOSTILE_DEFINITIONS
 from .site import SandboxSite
 from .sites import SITE_DEFINITIONS, SiteDefinition
+from .verification import VERIFICATION_DEFINITIONS
 
 SITES: tuple[SandboxSite, ...] = tuple(definition.site for definition in SITE_DEFINITIONS)
 """Every sandbox directory site (the product's sandbox catalog; hostile pages are not in it)."""
 
-SERVED_DEFINITIONS: tuple[SiteDefinition, ...] = (*SITE_DEFINITIONS, *HOSTILE_DEFINITIONS)
-"""Everything the sandbox server hosts: the catalog sites, then the hostile pages."""
+SERVED_DEFINITIONS: tuple[SiteDefinition, ...] = (
+    *SITE_DEFINITIONS,
+    *HOSTILE_DEFINITIONS,
+    *VERIFICATION_DEFINITIONS,
+)
+"""Everything the sandbox server hosts: the catalog sites, the hostile pages, then the
+verifying sites outside the catalog."""
 
 _BY_SLUG = {definition.site.slug: definition.site for definition in SERVED_DEFINITIONS}
 if len(_BY_SLUG) != len(SERVED_DEFINITIONS):
-    raise RuntimeError("a hostile sandbox page shares its slug with another site")
+    raise RuntimeError("a sandbox site outside the catalog shares its slug with another site")
 
 
 def get_site(slug: str) -> SandboxSite:
-    """The site called `slug`, a hostile page included; KeyError when there is none."""
+    """The site called `slug`, hostile and verifying sites included; KeyError when there is
+    none."""
     try:
         return _BY_SLUG[slug]
     except KeyError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import secrets
 import time
 from collections import Counter
 from collections.abc import Mapping
@@ -17,6 +18,9 @@ from .guards import CaptchaStore, NonceStore
 from .i18n import Messages, messages_for
 from .knobs import KnobBoard, SiteKnobs
 from .ledger import FieldValue, Ledger, LedgerEntry
+from .listings import Listing, ListingBook
+from .mailer import Mailer, SmtpRelay
+from .nap import Nap
 from .site import SandboxSite
 from .templating import template_environment
 
@@ -50,8 +54,13 @@ class SandboxState:
         seed: int = 0,
         *,
         outside_url: str = DEFAULT_OUTSIDE_URL,
+        smtp: SmtpRelay | None = None,
     ) -> None:
         self.ledger = ledger
+        self.listings = ListingBook(ledger.path)
+        """Accepted listings, their e-mail verification and publication (the ledger's file)."""
+        self.mailer = Mailer(smtp)
+        """Sends the verification mail; sends nothing when no SMTP relay is given."""
         self.board = board
         self.seed = seed
         self.outside_url = outside_url.rstrip("/")
@@ -59,7 +68,7 @@ class SandboxState:
         self.templates: jinja2.Environment = template_environment()
         self.nonces = NonceStore()
         self.captchas = CaptchaStore(random.Random(f"{seed}:captcha"))
-        self.memory = Memory()
+        self.memory = Memory(next_listing_id=max(1000, self.listings.last_id()))
         self.stats: Counter[tuple[str, str]] = Counter()
         self._rngs: dict[str, random.Random] = {}
 
@@ -88,6 +97,23 @@ class SandboxState:
         """Write one submission to the ledger."""
         self.count(site.slug, "accepted" if accepted else "refused")
         return self.ledger.record(site.slug, accepted=accepted, spam=spam, fields=fields)
+
+    def accept(self, site: SandboxSite, nap: Nap, email: str) -> Listing:
+        """Store a listing the site accepted, under a fresh listing number, with its
+        verification token and code and the review timing of the site's knobs."""
+        knobs = self.knobs(site.slug)
+        return self.listings.add(
+            self.memory.listing_id(),
+            site.slug,
+            nap,
+            email=email,
+            verification=site.verification,
+            publication=site.publication,
+            token=secrets.token_urlsafe(18),
+            code=f"{secrets.randbelow(1_000_000):06d}",
+            verify_ttl_s=knobs.verify_ttl_s,
+            publish_delay_s=knobs.publish_delay_s,
+        )
 
     def render(
         self,
@@ -121,8 +147,10 @@ class SandboxState:
         self.memory.throttled_until[(slug, key)] = time.monotonic() + seconds
 
     def reset(self, *, knobs: bool = False) -> None:
-        """Forget the ledger and all short-lived memory; with `knobs`, also restore knobs."""
+        """Forget the ledger, the listings and all short-lived memory; with `knobs`, also
+        restore knobs."""
         self.ledger.clear()
+        self.listings.clear()
         self.nonces.clear()
         self.captchas.clear()
         self.memory = Memory()

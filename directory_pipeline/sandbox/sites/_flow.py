@@ -23,9 +23,13 @@ from ..forms import (
     validate,
 )
 from ..guards import js_token_ok, new_stamp, trap_sprung
-from ..site import SandboxSite
+from ..listings import Listing
+from ..nap import Nap
+from ..site import SandboxSite, Verification
 from ..state import SandboxState
 from ._base import Theme
+from ._published import published_routes, search_page
+from ._verify import send_verification, verification_routes
 
 Guard = Callable[
     [SandboxState, "ListingForm", Request, dict[str, FieldValue]], Awaitable[Response | None]
@@ -73,15 +77,19 @@ class ListingForm:
     name_field: str = ""
     phone_field: str = ""
     email_field: str = ""
+    street_field: str = ""
+    postal_field: str = ""
+    city_field: str = ""
+    website_field: str = ""
     traps: tuple[str, ...] = ()
     js_token: tuple[str, str] | None = None
     csrf_field: str = ""
     captcha_fields: tuple[str, str] | None = None
     duplicate_check: bool = False
     paid: PaidChoice | None = None
-    verify_email: bool = False
     guards: tuple[Guard, ...] = ()
     confirm_path: str = ""
+    verify_path: str = "/verify-email"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -93,6 +101,21 @@ class ListingForm:
     def action(self) -> str:
         """Where the form posts to."""
         return self.submit_path or self.page
+
+    def nap(self, fields: Mapping[str, FieldValue]) -> Nap:
+        """The name, address, phone and website a submission gave, as the site stores them."""
+
+        def value(name: str) -> str:
+            return first_value(fields, name) if name else ""
+
+        return Nap(
+            name=value(self.name_field),
+            street=value(self.street_field),
+            postal_code=value(self.postal_field),
+            city=value(self.city_field),
+            phone=value(self.phone_field),
+            website=value(self.website_field),
+        )
 
     def listing_key(self, fields: Mapping[str, FieldValue]) -> str:
         """What identifies the listing a submission is about (its normalized name)."""
@@ -167,7 +190,7 @@ async def submit_listing(state: SandboxState, form: ListingForm, request: Reques
     if trap_sprung(fields, form.traps):
         # Anti-spam plugins answer bots with the normal thank-you page and drop the post.
         state.record(site, fields, accepted=False, spam=True)
-        return _confirmation(state, form, request, fields)
+        return _confirmation(state, form, request, fields, None)
 
     if form.js_token and not js_token_ok(fields, *form.js_token):
         state.record(site, fields, accepted=False)
@@ -224,7 +247,9 @@ async def submit_listing(state: SandboxState, form: ListingForm, request: Reques
         )
 
     state.record(site, fields, accepted=True)
-    return _confirmation(state, form, request, fields)
+    listing = state.accept(site, form.nap(fields), first_value(fields, form.email_field))
+    await send_verification(state, form, request, listing)
+    return _confirmation(state, form, request, fields, listing)
 
 
 def _already_listed(
@@ -241,15 +266,26 @@ def _already_listed(
 
 
 def _confirmation(
-    state: SandboxState, form: ListingForm, request: Request, fields: Mapping[str, FieldValue]
+    state: SandboxState,
+    form: ListingForm,
+    request: Request,
+    fields: Mapping[str, FieldValue],
+    listing: Listing | None,
 ) -> Response:
+    """The page after a submission the site took (or pretends to take, for a trapped bot):
+    thanks, or "check your e-mail" with the code form where the site sends a code."""
     msg = state.messages(form.site)
-    listing_id = str(state.memory.listing_id())
-    if form.verify_email:
-        email = first_value(fields, form.email_field) or "your address"
-        title, text, kind = msg.verify_title, msg.verify_text.format(email=email), "verify"
-    else:
+    listing_id = str(listing.listing_id if listing else state.memory.listing_id())
+    verification = form.site.verification
+    code_form: dict[str, str] = {}
+    if verification is Verification.NONE:
         title, text, kind = msg.thanks_title, msg.thanks_text, "confirm"
+    else:
+        email = first_value(fields, form.email_field) or "your address"
+        asks = msg.verify_code_text if verification is Verification.CODE else msg.verify_text
+        title, text, kind = msg.verify_title, asks.format(email=email), "verify"
+        if verification is Verification.CODE:
+            code_form = {"action": form.verify_path, "listing": listing_id}
     if form.confirm_path:
         ref = secrets.token_hex(5)
         state.memory.confirmations[(form.site.slug, ref)] = {
@@ -268,6 +304,7 @@ def _confirmation(
         text=text,
         kind=kind,
         listing_id=listing_id,
+        code_form=code_form,
     )
 
 
@@ -290,6 +327,8 @@ def listing_routes(
         routes += [Route(form.page, show), Route(form.action, submit, methods=["POST"])]
     if form.confirm_path:
         routes.append(Route(form.confirm_path, _confirmation_page(state, form)))
+    if form.site.verification is not Verification.NONE:
+        routes += verification_routes(state, form)
     return routes
 
 
@@ -344,8 +383,7 @@ def chrome_routes(state: SandboxState, site: SandboxSite, theme: Theme) -> list[
         return state.render(request, site, "pages/home.html", theme=theme)
 
     async def search(request: Request) -> Response:
-        query = request.query_params.get(theme.search_param, "")
-        return state.render(request, site, "pages/search.html", theme=theme, query=query)
+        return search_page(state, site, theme, request)
 
     async def newsletter(request: Request) -> Response:
         state.count(site.slug, "newsletter")
@@ -375,4 +413,4 @@ def chrome_routes(state: SandboxState, site: SandboxSite, theme: Theme) -> list[
     ]
     if theme.search_action != "/":
         routes.append(Route(theme.search_action, search))
-    return routes
+    return routes + published_routes(state, site, theme)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..data import CATEGORIES_FR, COUNTRIES_FR
 from ..forms import FieldRule
-from ..site import SandboxSite
+from ..site import SandboxSite, Verification
 from ._base import SiteDefinition, Theme
 from ._flow import ListingForm, listing_routes
 
@@ -30,6 +30,7 @@ SITE = SandboxSite(
         "French directory: labels in French, fields f1..f13, a CSRF nonce issued per page "
         "load and good once, countries by French name; ends with 'check your e-mail'."
     ),
+    verification=Verification.LINK,
 )
 
 FORM = ListingForm(
@@ -64,8 +65,12 @@ FORM = ListingForm(
     name_field="f1",
     phone_field="f6",
     email_field="f5",
+    street_field="f8",
+    postal_field="f9",
+    city_field="f10",
+    website_field="f7",
     csrf_field="_jeton",
-    verify_email=True,
+    verify_path="/inscription/confirmer",
     extra={"categories": CATEGORIES_FR, "countries": COUNTRIES_FR},
 )
 

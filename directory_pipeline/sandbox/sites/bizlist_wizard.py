@@ -66,6 +66,10 @@ FORM = ListingForm(
     name_field="company_name",
     phone_field="contact_phone",
     email_field="contact_email",
+    street_field="addr_street",
+    postal_field="addr_postcode",
+    city_field="addr_city",
+    website_field="website_url",
     extra={"categories": CATEGORIES_EN, "countries": COUNTRIES_EN, "steps": STEPS},
 )
 

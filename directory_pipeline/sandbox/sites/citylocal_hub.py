@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..data import CA_PROVINCES, CATEGORIES_EN, COUNTRIES_EN, US_STATES
 from ..forms import FieldRule
-from ..site import SandboxSite
+from ..site import NapStyle, SandboxSite
 from ._base import SiteDefinition, Theme
 from ._flow import ListingForm, listing_routes
 
@@ -28,6 +28,7 @@ SITE = SandboxSite(
         "WordPress directory-plugin form with numbered listingfields[N] names, state and "
         "country selects by code, a header search box and a newsletter widget."
     ),
+    nap_style=NapStyle.STREET_ABBREVIATED,
 )
 
 _STATE_CODES = tuple(code for code, _ in US_STATES + CA_PROVINCES)
@@ -61,6 +62,10 @@ FORM = ListingForm(
     name_field="listingfields[1]",
     phone_field="listingfields[6]",
     email_field="listingfields[7]",
+    street_field="listingfields[8]",
+    postal_field="listingfields[12]",
+    city_field="listingfields[10]",
+    website_field="listingfields[5]",
     extra={
         "categories": CATEGORIES_EN,
         "us_states": US_STATES,

@@ -62,6 +62,10 @@ FORM = ListingForm(
     name_field="f1",
     phone_field="f4",
     email_field="f5",
+    street_field="f7",
+    postal_field="f8",
+    city_field="f9",
+    website_field="f6",
     js_token=("f_k", "f_t"),
     extra={"categories": CATEGORIES_ES, "provinces": ES_PROVINCES, "countries": COUNTRIES_ES},
 )

@@ -50,6 +50,10 @@ FORM = ListingForm(
     name_field="business_name",
     phone_field="phone",
     email_field="email",
+    street_field="address_line1",
+    postal_field="postcode",
+    city_field="town",
+    website_field="website",
     extra={"categories": CATEGORIES_EN},
 )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..data import CATEGORIES_EN
 from ..forms import FieldRule
-from ..site import SandboxSite
+from ..site import Publication, SandboxSite
 from ._base import SiteDefinition, Theme
 from ._flow import ListingForm, PaidChoice, Plan, listing_routes
 
@@ -27,6 +27,7 @@ SITE = SandboxSite(
         "phpLinkDirectory-style submit page: table layout, labels in cells without for=, "
         "UPPERCASE field names, and free/regular/featured link-type radios."
     ),
+    publication=Publication.REJECTS,
 )
 
 PLANS = PaidChoice(
@@ -76,6 +77,7 @@ FORM = ListingForm(
     ),
     name_field="TITLE",
     email_field="OWNER_EMAIL",
+    website_field="URL",
     paid=PLANS,
     extra={"plans": PLANS.plans, "tree": CATEGORY_TREE},
 )

@@ -69,6 +69,10 @@ FORM = ListingForm(
     name_field="post_title",
     phone_field="phone",
     email_field="email",
+    street_field="street",
+    postal_field="zip",
+    city_field="city",
+    website_field="website",
     confirm_path="/listing-submitted/",
     extra={
         "categories": CATEGORIES_EN,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..data import CATEGORIES_EN
 from ..forms import FieldRule
-from ..site import SandboxSite
+from ..site import Publication, SandboxSite
 from ._base import SiteDefinition, Theme
 from ._faults import throttle_first_try
 from ._flow import ListingForm, listing_routes
@@ -20,6 +20,7 @@ SITE = SandboxSite(
         "City business index whose server answers a listing's first POST, and any retry "
         "sent before the wait is over, with 429 and a Retry-After header."
     ),
+    publication=Publication.NEVER,
 )
 
 FORM = ListingForm(
@@ -47,6 +48,10 @@ FORM = ListingForm(
     name_field="name",
     phone_field="phone",
     email_field="email",
+    street_field="street",
+    postal_field="zip",
+    city_field="city",
+    website_field="website",
     guards=(throttle_first_try,),
     extra={"categories": CATEGORIES_EN},
 )

@@ -52,6 +52,7 @@ FORM = ListingForm(
     name_field="company",
     phone_field="phone",
     email_field="email",
+    website_field="website",
     paid=PLANS,
     extra={"categories": CATEGORIES_EN, "plans": PLANS.plans},
 )

@@ -10,7 +10,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from ..data import CATEGORIES_EN
-from ..forms import FieldRule, json_fields, validate
+from ..forms import FieldRule, FieldValue, first_value, json_fields, validate
+from ..nap import Nap
 from ..site import SandboxSite
 from ..state import SandboxState
 from ._base import SiteDefinition, Theme
@@ -51,6 +52,15 @@ RULES: tuple[FieldRule, ...] = (
 )
 
 
+def _nap(fields: dict[str, FieldValue]) -> Nap:
+    return Nap(
+        name=first_value(fields, "businessName"),
+        city=first_value(fields, "city"),
+        phone=first_value(fields, "phone"),
+        website=first_value(fields, "website"),
+    )
+
+
 def _routes(state: SandboxState) -> list[BaseRoute]:
     msg = state.messages(SITE)
 
@@ -81,9 +91,14 @@ def _routes(state: SandboxState) -> list[BaseRoute]:
             state.record(SITE, fields, accepted=False)
             return JSONResponse({"ok": False, "message": msg.errors_summary, "errors": errors}, 422)
         state.record(SITE, fields, accepted=True)
-        listing_id = state.memory.listing_id()
+        listing = state.accept(SITE, _nap(fields), first_value(fields, "email"))
         return JSONResponse(
-            {"ok": True, "id": listing_id, "message": f"{msg.thanks_title} {msg.thanks_text}"}, 201
+            {
+                "ok": True,
+                "id": listing.listing_id,
+                "message": f"{msg.thanks_title} {msg.thanks_text}",
+            },
+            201,
         )
 
     return [

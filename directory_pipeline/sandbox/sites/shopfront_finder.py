@@ -47,6 +47,10 @@ FORM = ListingForm(
     name_field="shop_name",
     phone_field="phone",
     email_field="email",
+    street_field="address",
+    postal_field="postcode",
+    city_field="city",
+    website_field="website",
     guards=(fail_first_try,),
     extra={"categories": CATEGORIES_EN, "countries": COUNTRIES_EN},
 )

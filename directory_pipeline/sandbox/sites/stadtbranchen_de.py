@@ -65,6 +65,10 @@ FORM = ListingForm(
     name_field="f1",
     phone_field="f10",
     email_field="f11",
+    street_field="f5",
+    postal_field="f6",
+    city_field="f7",
+    website_field="f12",
     extra={"categories": CATEGORIES_DE, "states": DE_STATES, "countries": COUNTRIES_DE},
 )
 

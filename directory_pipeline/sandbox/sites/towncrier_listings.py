@@ -56,6 +56,9 @@ WIDGET = ListingForm(
     name_field="business",
     phone_field="phone",
     email_field="email",
+    postal_field="postcode",
+    city_field="town",
+    website_field="website",
     extra={"categories": CATEGORIES_EN},
 )
 

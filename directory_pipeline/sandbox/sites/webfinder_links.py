@@ -49,6 +49,7 @@ FORM = ListingForm(
     ),
     name_field="site_title",
     email_field="your_email",
+    website_field="site_url",
     captcha_fields=("captcha_id", "captcha_code"),
     extra={"categories": CATEGORIES_EN},
 )

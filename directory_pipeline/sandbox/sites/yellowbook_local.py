@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..data import CATEGORIES_EN
 from ..forms import FieldRule
-from ..site import SandboxSite
+from ..site import NapStyle, SandboxSite
 from ._base import SiteDefinition, Theme
 from ._flow import ListingForm, PaidChoice, Plan, listing_routes
 
@@ -26,6 +26,7 @@ SITE = SandboxSite(
         "Multipart form with a logo upload, category checkboxes and free/featured plan "
         "radios; a second listing with the same business name or phone is refused."
     ),
+    nap_style=NapStyle.PHONE_REFORMATTED,
 )
 
 PLANS = PaidChoice(
@@ -70,6 +71,10 @@ FORM = ListingForm(
     name_field="business_name",
     phone_field="phone",
     email_field="email",
+    street_field="address1",
+    postal_field="zip",
+    city_field="city",
+    website_field="website",
     duplicate_check=True,
     paid=PLANS,
     extra={"categories": CATEGORIES_EN, "plans": PLANS.plans},
