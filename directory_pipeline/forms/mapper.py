@@ -55,6 +55,14 @@ def heuristic_plan(schema: FormSchema) -> tuple[dict[str, FieldDecision], list[F
     return decisions, unresolved
 
 
+def fields_worth_asking(unresolved: list[FormField]) -> list[FormField]:
+    """The unresolved fields the LLM layer is asked about: the required ones. A required
+    field left empty stops the whole listing; an optional one left empty costs nothing, and
+    measured on pages nobody tuned for, the small local model's answers cost more precision
+    than they add recall (benchmarks/mapping/README.md)."""
+    return [field for field in unresolved if field.required]
+
+
 def map_form(
     schema: FormSchema,
     *,
@@ -71,9 +79,10 @@ def map_form(
 
     decisions, unresolved = heuristic_plan(schema)
     complete = True
-    if classifier is not None and unresolved:
+    escalated = fields_worth_asking(unresolved)
+    if classifier is not None and escalated:
         try:
-            answered = classifier.classify(schema, unresolved)
+            answered = classifier.classify(schema, escalated)
         except ClassifierUnavailable as exc:
             answered, complete = exc.partial, False
         for decision in answered:

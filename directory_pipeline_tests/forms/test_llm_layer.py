@@ -66,24 +66,34 @@ def test_answers_are_checked_before_use() -> None:
     assert (filled.action, filled.profile_key, filled.source) == ("fill", "city", "llm")
 
 
-def test_only_fields_the_heuristics_left_reach_the_model(llm: LocalLlm, tmp_path: Path) -> None:
+def test_only_required_fields_the_heuristics_left_reach_the_model(
+    llm: LocalLlm, tmp_path: Path
+) -> None:
+    """A required field left empty stops the listing, so it is worth a question; an optional
+    one is not (the model's answers cost more precision than they add recall)."""
     page = schema(
         field("company", "Company name"),
         field("email", "E-mail"),
-        field("mystery", "Quel est le nom de votre chien ?"),
+        field("mystery", "Quel est le nom de votre chien ?", required=True),
+        field("aside", "Wie haben Sie von uns erfahren?"),
     )
     plan = map_form(
         page, classifier=LlmFieldClassifier(llm.base_url, MODEL_ALIAS, storage_dir=str(tmp_path))
     )
     sources = {d.field_key: d.source for d in plan.decisions}
-    assert sources == {"0/company": "heuristic", "0/email": "heuristic", "0/mystery": "llm"}
+    assert sources == {
+        "0/company": "heuristic",
+        "0/email": "heuristic",
+        "0/mystery": "llm",
+        "0/aside": "heuristic",
+    }
 
 
 def test_map_form_command_uses_the_llm_endpoint(llm: LocalLlm, tmp_path: Path) -> None:
     page = tmp_path / "odd.html"
     page.write_text(
         "<form><label for=a>Company</label><input id=a name=a>"
-        "<label for=b>Wo sind Sie zu Hause?</label><input id=b name=b></form>"
+        "<label for=b>Wo sind Sie zu Hause?</label><input id=b name=b required></form>"
     )
     env = {
         **os.environ,

@@ -113,7 +113,9 @@ def test_classify_returns_within_its_budget_when_the_endpoint_hangs(
 def test_fields_the_hung_model_never_answered_stay_leave(
     hung_endpoint: HungEndpoint, tmp_path
 ) -> None:
-    page = schema(field("company", "Company name"), field("mystery", "Nom de votre chien ?"))
+    page = schema(
+        field("company", "Company name"), field("mystery", "Nom de votre chien ?", required=True)
+    )
     classifier = LlmFieldClassifier(
         hung_endpoint.base_url, "hung-model", storage_dir=str(tmp_path), timeout_s=TIMEOUT_S
     )
