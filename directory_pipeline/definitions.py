@@ -35,6 +35,7 @@ from directory_pipeline.defs.submissions import (
     resubmit_directory,
     submit_listings,
 )
+from directory_pipeline.defs.verification import verification_mail, verification_mail_sensor
 from directory_pipeline.settings import load_settings
 
 
@@ -55,9 +56,16 @@ defs = dg.Definitions(
         job_summaries,
         success_rate_chart,
     ],
-    jobs=[submit_listings, resubmit_directory, repair_job_results, partition_retention],
+    jobs=[
+        submit_listings,
+        resubmit_directory,
+        repair_job_results,
+        partition_retention,
+        verification_mail,
+    ],
     sensors=[
         sqs_job_sensor,
+        verification_mail_sensor,
         pending_jobs_sensor,
         stalled_jobs_sensor,
         failed_job_run_sensor,

@@ -37,6 +37,7 @@ ENV_VARS: dict[str, str] = {
     "catalog_path": "DIRECTORY_CATALOG",
     "analytics_root": "ANALYTICS_ROOT",
     "submission_parallelism": "SUBMISSION_PARALLELISM",
+    "verification_address": "VERIFICATION_ADDRESS",
     "pending_job_grace_minutes": "PENDING_JOB_GRACE_MINUTES",
     "stalled_job_minutes": "STALLED_JOB_MINUTES",
     "sqs_redelivery_seconds": "SQS_REDELIVERY_SECONDS",
@@ -71,6 +72,7 @@ class Settings(BaseModel):
     catalog_path: Path | None = None
     analytics_root: str | None = None
     submission_parallelism: int = 4
+    verification_address: str | None = None  # the shop's mailbox for verification mail
     pending_job_grace_minutes: int = 10
     stalled_job_minutes: int = 15
     sqs_redelivery_seconds: int = 10

@@ -23,6 +23,7 @@ SNAPSHOT = {
         "resubmit_directory",
         "repair_job_results",
         "partition_retention",
+        "verification_mail",
     },
     "sensors": {
         "sqs_job_sensor",
@@ -30,6 +31,7 @@ SNAPSHOT = {
         "stalled_jobs_sensor",
         "failed_job_run_sensor",
         "cancelled_job_run_sensor",
+        "verification_mail_sensor",
     },
     "schedules": {"nightly_partition_retention"},
 }

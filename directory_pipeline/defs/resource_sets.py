@@ -22,6 +22,7 @@ from directory_pipeline.defs.resources import (
     SubmissionEngineResource,
     SupabaseResource,
 )
+from directory_pipeline.defs.verification import VerificationMailResource
 from directory_pipeline.settings import Settings
 
 DEPLOYMENT_VARIABLE = "DIRECTORY_PIPELINE_DEPLOYMENT"
@@ -55,6 +56,11 @@ PRODUCTION_VARIABLES: dict[str, str] = {
     "CREWAI_STORAGE_DIR": "optional: where CrewAI keeps its files",
     "SUBMISSION_PARALLELISM": "directories of one job worked on at once",
     "VERIFICATION_ADDRESS": "optional: the shop's mailbox for directories' verification mail",
+    "VERIFICATION_MAILDIR": "optional: a Maildir folder of that mailbox, instead of IMAP",
+    "VERIFICATION_IMAP_HOST": "optional: IMAP server of that mailbox",
+    "VERIFICATION_IMAP_USER": "optional: its login (default: the address)",
+    "VERIFICATION_IMAP_PASSWORD": "optional: its password",
+    "VERIFICATION_IMAP_FOLDER": "the folder verification mail arrives in",
     "PENDING_JOB_GRACE_MINUTES": "a pending job with no run this long is started",
     "STALLED_JOB_MINUTES": "an in-progress job idle this long with no run resumes",
     "SQS_REDELIVERY_SECONDS": "how long a kept SQS message stays hidden",
@@ -92,6 +98,14 @@ def production_resources() -> dict[str, dg.ConfigurableResource]:
             verification_address=env("VERIFICATION_ADDRESS"),
         ),
         "analytics": AnalyticsResource(root=env("ANALYTICS_ROOT")),
+        "mail": VerificationMailResource(
+            address=env("VERIFICATION_ADDRESS"),
+            maildir=env("VERIFICATION_MAILDIR"),
+            imap_host=env("VERIFICATION_IMAP_HOST"),
+            imap_user=env("VERIFICATION_IMAP_USER"),
+            imap_password=env("VERIFICATION_IMAP_PASSWORD"),
+            imap_folder=env("VERIFICATION_IMAP_FOLDER"),
+        ),
         "policy": JobPolicyResource(
             pending_grace_minutes=number("PENDING_JOB_GRACE_MINUTES"),
             stalled_minutes=number("STALLED_JOB_MINUTES"),
@@ -133,9 +147,13 @@ def local_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
             llm_timeout_seconds=round(settings.llm_timeout_s),
             crewai_storage_dir=str(state_dir / "crewai"),
             max_parallel=settings.submission_parallelism,
+            verification_address=settings.verification_address,
         ),
         "analytics": AnalyticsResource(
             root=settings.analytics_root or str(state_dir / "analytics")
+        ),
+        "mail": VerificationMailResource(
+            address=settings.verification_address, maildir=str(state_dir / "mail")
         ),
         "policy": JobPolicyResource(
             pending_grace_minutes=settings.pending_job_grace_minutes,

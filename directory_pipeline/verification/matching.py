@@ -24,13 +24,24 @@ CONFIRM_WORDS = {
     "valider", "activer", "confirmar", "verificar", "activar", "confermare", "confermo",
     "verificare", "attivare", "ativar", "bevestigen", "activeren", "bekrafta", "bekrefte",
     "bekraeft", "bekraft", "vahvista", "potvrdit", "potvrdi", "potwierdz", "megerosit",
-    "confirma", "dogrula", "onayla", "token",
+    "confirma", "dogrula", "onayla",
+}  # fmt: skip
+# Links that never confirm anything, whatever their address says.
+NOT_CONFIRMING_WORDS = {
+    "unsubscribe", "abmelden", "abbestellen", "desinscrire", "desabonner", "baja",
+    "desuscribir", "disiscriviti", "cancelar", "afmelden", "privacy", "datenschutz",
 }  # fmt: skip
 # A code is a word of 4-10 letters and digits, with a digit, soon after a word for "code".
 CODE_WORDS = ("code", "codigo", "codice", "kod", "pin", "otp", "cod", "koodi", "kood")
 NOT_CODE_WORDS = ("postcode", "zipcode", "barcode", "qrcode", "postalcode", "areacode")
-CODE_REACH = 6  # words
-_WORD = re.compile(r"[0-9A-Za-z]+")
+CODE_REACH = 4  # words
+# Words that may stand between "code" and the code itself ("Su código de verificación es").
+CODE_FILLERS = {
+    "is", "ist", "est", "es", "e", "de", "di", "do", "da", "van", "your", "ihr", "votre",
+    "verification", "verificacion", "verifica", "verificacao", "confirmation", "bestatigung",
+    "bestaetigung", "conferma", "confirmacion", "confirmacao", "lautet", "sera", "sara",
+}  # fmt: skip
+_WORD = re.compile(r"[0-9A-Za-z]+(?:-[0-9A-Za-z]+)*")
 
 
 class MailVerdict(StrEnum):
@@ -82,9 +93,13 @@ def on_hosts(url: str, hosts: tuple[str, ...]) -> bool:
 
 
 def confirms(link: MailLink) -> bool:
-    """The link's address or its words say it confirms or activates something."""
-    words = set(normalise(f"{link.url} {link.text}").split())
-    return bool(words & CONFIRM_WORDS)
+    """The link's words or its path and query say it confirms or activates something. The
+    host does not count: every link of "verify-listings.example" would confirm."""
+    parts = urlsplit(link.url)
+    if parts.path.strip("/") == "" and not parts.query:
+        return False  # a home page confirms nothing, however its link is worded
+    words = set(normalise(f"{parts.path} {parts.query} {link.text}").split())
+    return bool(words & CONFIRM_WORDS) and not words & NOT_CONFIRMING_WORDS
 
 
 def code_in(mail: ReceivedMail) -> str | None:
@@ -96,8 +111,10 @@ def code_in(mail: ReceivedMail) -> str | None:
         if not word.lower().endswith(CODE_WORDS) or word.lower().endswith(NOT_CODE_WORDS):
             continue
         for candidate in words[at + 1 : at + 1 + CODE_REACH]:
-            if 4 <= len(candidate) <= 10 and any(c.isdigit() for c in candidate):
+            if 4 <= len(candidate) <= 12 and any(c.isdigit() for c in candidate):
                 return candidate
+            if candidate.lower() not in CODE_FILLERS:
+                break  # "Your code for listing #1042": not a code to type
     return None
 
 

@@ -103,6 +103,7 @@ def test_a_confirmation_link_anywhere_else_is_refused(link: str) -> None:
         ("Your verification code is 482913. It expires in 30 minutes.", "482913"),
         ("Ihr Bestätigungscode: A7K29Q", "A7K29Q"),
         ("Su código de verificación es 7710", "7710"),
+        ("Enter code K7Q-4M2 on the page you came from", "K7Q-4M2"),
     ],
 )
 def test_a_code_to_type_is_read(body: str, code: str) -> None:
@@ -125,3 +126,27 @@ def test_a_receipt_that_asks_nothing_is_nothing_to_do() -> None:
     body = "We received your listing for postcode 90210. See http://citylocal.localhost/"
     decision = verdict_of(mail(body))
     assert decision.verdict is MailVerdict.NOTHING_TO_DO and decision.job_id == JOB
+
+
+def test_a_number_after_code_that_is_not_the_code_is_not_read() -> None:
+    decision = verdict_of(mail("Your code for listing #1042 is pending review."))
+    assert decision.verdict is MailVerdict.NOTHING_TO_DO
+
+
+def test_a_host_named_like_a_confirmation_does_not_make_every_link_one() -> None:
+    """A directory called "verify-listings" links its home page first; only the link whose
+    own words confirm is opened, and an unsubscribe link with a token never is."""
+    awaiting = [
+        AwaitingVerification(
+            job_id=JOB, directory_slug="citylocal", hosts=("verify-listings.localhost",)
+        )
+    ]
+    html = (
+        '<a href="http://verify-listings.localhost/">Verify Listings</a>'
+        '<a href="http://verify-listings.localhost/unsubscribe?token=abc">Unsubscribe</a>'
+        '<a href="http://verify-listings.localhost/l/77?t=x">Confirm my listing</a>'
+    )
+    raw = mail("See below", html=html, sender="noreply@verify-listings.localhost")
+    decision = decide(parse_mail(raw), MAILBOX, awaiting)
+    assert decision.verdict is MailVerdict.CONFIRMATION_LINK
+    assert decision.url == "http://verify-listings.localhost/l/77?t=x"
