@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
@@ -25,6 +26,36 @@ class PackageTier(BaseModel):
     description: str = ""
 
 
+class PresenceKind(StrEnum):
+    """How a directory's published listing is found (issue 14, live verification)."""
+
+    SEARCH = "search"
+    """The directory's own search page, e.g. `/search?q={name}`: a result with the
+    business's name and city links to the listing."""
+    LISTING_URL = "listing_url"
+    """A listing URL the directory derives from the name, e.g. `/biz/{slug}-{city_slug}`."""
+    SITEMAP = "sitemap"
+    """The directory's sitemap, e.g. `/sitemap.xml`: a `<loc>` whose path carries the
+    name's slug."""
+
+
+class PresenceCheck(BaseModel):
+    """Where and for how long to look for a directory's published listing.
+
+    `url` is relative to the directory's submit URL (or absolute, on its hosts); it may use
+    `{name}`, `{city}` (URL-quoted), `{slug}` and `{city_slug}` (lower-case, hyphenated)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: PresenceKind
+    url: str = Field(min_length=1)
+    review_days: Annotated[int, Field(ge=1, le=365)] = Field(
+        default=28,
+        description="The directory's own review period: not found after it, the presence "
+        "record says 'not found after N days' and checks stop.",
+    )
+
+
 class DirectoryEntry(BaseModel):
     """A directory we can submit to, with the politeness and safety limits that apply to it."""
 
@@ -43,6 +74,9 @@ class DirectoryEntry(BaseModel):
     sandbox: bool = Field(default=False, description="A local sandbox site on loopback.")
     max_concurrency: Annotated[int, Field(ge=1)] = 1
     min_interval_seconds: Annotated[float, Field(ge=0)] = 30.0
+    presence: PresenceCheck | None = Field(
+        default=None, description="How to find the listing once published; none: not followed."
+    )
 
     @model_validator(mode="after")
     def _hosts_default_to_submit_url(self) -> DirectoryEntry:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
+from urllib.parse import urlencode
 
 from directory_pipeline.domain import Catalog, DirectoryEntry, Package, load_catalog, write_catalog
+from directory_pipeline.domain.catalog import PresenceCheck, PresenceKind
 
 from .hostile import HOSTILE_DEFINITIONS
 from .site import SandboxSite
-from .sites import SITE_DEFINITIONS, SiteDefinition
+from .sites import SITE_DEFINITIONS, SiteDefinition, Theme
 from .verification import VERIFICATION_DEFINITIONS
 
 SITES: tuple[SandboxSite, ...] = tuple(definition.site for definition in SITE_DEFINITIONS)
@@ -46,6 +49,36 @@ def slug_of_host(hostname: str) -> str | None:
     return next((label for label in hostname.split(".") if label in _BY_SLUG), None)
 
 
+SANDBOX_REVIEW_DAYS = 14
+"""The review period the sandbox sites' catalog entries declare (their real review takes
+`publish_delay_s`; the pipeline's clock decides when 14 days have passed)."""
+
+
+def _theme_of(site: SandboxSite) -> Theme | None:
+    """The look a site module declares (`FORM.theme`, or a module-level `Theme`)."""
+    module = importlib.import_module(f"{__package__}.sites.{site.slug.replace('-', '_')}")
+    for value in vars(module).values():
+        theme = getattr(value, "theme", value)
+        if isinstance(theme, Theme):
+            return theme
+    return None
+
+
+def sandbox_presence(site: SandboxSite) -> PresenceCheck:
+    """How the pipeline finds a sandbox site's published listing: the site's own header
+    search (its path and parameter names vary by site), else its sitemap."""
+    theme = _theme_of(site)
+    if theme is None:
+        return PresenceCheck(
+            kind=PresenceKind.SITEMAP, url="/sitemap.xml", review_days=SANDBOX_REVIEW_DAYS
+        )
+    query = {theme.search_param: "{name}"}
+    if theme.where_param:
+        query[theme.where_param] = "{city}"
+    url = theme.search_action + "?" + urlencode(query, safe="{}")
+    return PresenceCheck(kind=PresenceKind.SEARCH, url=url, review_days=SANDBOX_REVIEW_DAYS)
+
+
 def sandbox_directories(port: int) -> list[DirectoryEntry]:
     """Catalog entries for the sandbox sites served on `port` (loopback, no politeness wait)."""
     return [
@@ -60,6 +93,7 @@ def sandbox_directories(port: int) -> list[DirectoryEntry]:
             hosts=[f"{site.slug}.localhost"],
             max_concurrency=2,
             min_interval_seconds=0.0,
+            presence=sandbox_presence(site),
         )
         for site in SITES
     ]
