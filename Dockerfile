@@ -37,7 +37,9 @@ ENV DIRECTORY_PIPELINE_DEPLOYMENT=production \
     PENDING_JOB_GRACE_MINUTES=10 \
     STALLED_JOB_MINUTES=15 \
     SQS_REDELIVERY_SECONDS=10 \
-    JOB_PARTITION_RETENTION_DAYS=90
+    JOB_PARTITION_RETENTION_DAYS=90 \
+    PRESENCE_CHECKS_PER_RUN=200 \
+    PRESENCE_PAGE_TIMEOUT_SECONDS=30
 
 # Debian's Chromium: Playwright drives it through executable_path, no browser download.
 RUN apt-get update \

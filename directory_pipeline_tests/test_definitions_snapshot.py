@@ -13,9 +13,12 @@ SNAPSHOT = {
         "directory_catalog": None,
         "paid_job": "jobs",
         "listing_submission": "directories*jobs",
+        "listing_presence": "directories*jobs",
         "directory_success_rates": None,
         "job_summaries": None,
         "success_rate_chart": None,
+        "live_rates": None,
+        "live_rate_chart": None,
     },
     "checks": {("paid_job", "job_results_in_sync")},
     "jobs": {
@@ -24,6 +27,7 @@ SNAPSHOT = {
         "repair_job_results",
         "partition_retention",
         "verification_mail",
+        "follow_listings",
     },
     "sensors": {
         "sqs_job_sensor",
@@ -32,6 +36,7 @@ SNAPSHOT = {
         "failed_job_run_sensor",
         "cancelled_job_run_sensor",
         "verification_mail_sensor",
+        "listing_presence_sensor",
     },
     "schedules": {"nightly_partition_retention"},
 }

@@ -5,6 +5,7 @@ evidence. What counts as found, and the NAP comparison, are pure (`presence/`)."
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -149,7 +150,12 @@ def look_for_listing(
                     partial(store_evidence, store, prefix, "live", captured, record)
                 )
                 return sighting.model_copy(
-                    update={"listing_url": reading.final_url, "nap": report, "evidence": evidence}
+                    update={
+                        "listing_url": reading.final_url,
+                        "nap": report,
+                        "evidence": evidence,
+                        "preview_jpeg_b64": base64.b64encode(captured.preview_jpeg).decode(),
+                    }
                 )
         return sighting
 

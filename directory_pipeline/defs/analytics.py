@@ -1,4 +1,5 @@
-"""Analyst tables over the per-partition Parquet outcomes, and a chart for the UI."""
+"""Analyst tables over the per-partition Parquet outcomes and the listings followed until
+live, and charts for the UI."""
 
 import base64
 import io
@@ -7,7 +8,8 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
-from directory_pipeline.defs.resources import AnalyticsResource
+from directory_pipeline.defs.presence import listing_presence
+from directory_pipeline.defs.resources import AnalyticsResource, SupabaseResource
 from directory_pipeline.defs.submissions import listing_submission
 
 _OUTCOMES = "read_parquet('{root}/submissions/*/*.parquet', hive_partitioning = false)"
@@ -112,5 +114,73 @@ def success_rate_chart(analytics: AnalyticsResource) -> dg.MaterializeResult:
         metadata={
             "chart": dg.MetadataValue.md(f"![success rate](data:image/png;base64,{encoded})"),
             "path": dg.MetadataValue.path(str(analytics.path / "success_rate_chart.png")),
+        }
+    )
+
+
+@dg.asset(
+    deps=[listing_presence],
+    group_name="analytics",
+    kinds={"postgres", "parquet"},
+    description=(
+        "Live rate and time to live per directory and per package, from the listings "
+        "followed after submission (`listing_presence`); the presence records themselves "
+        "are kept next to it as `listing_presence.parquet`."
+    ),
+)
+def live_rates(analytics: AnalyticsResource, supabase: SupabaseResource) -> dg.MaterializeResult:
+    from directory_pipeline.presence.rates import live_rates as rates_of
+    from directory_pipeline.store.presence import PresenceStore
+
+    rows = PresenceStore(supabase.database_url).rows()
+    presence = pd.DataFrame(
+        [{k: v for k, v in row.items() if k != "nap"} for row in rows],
+    )
+    if not presence.empty:
+        presence["job_id"] = presence["job_id"].astype(str)
+        analytics.path.mkdir(parents=True, exist_ok=True)
+        presence.to_parquet(analytics.path / "listing_presence.parquet", index=False)
+    return dg.MaterializeResult(metadata=_publish(analytics, "live_rates", rates_of(presence)))
+
+
+@dg.asset(
+    deps=[live_rates],
+    group_name="analytics",
+    kinds={"matplotlib"},
+    description="Bar chart of the live rate per directory (and its median hours to live).",
+)
+def live_rate_chart(analytics: AnalyticsResource) -> dg.MaterializeResult:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    path = analytics.path / "live_rates.parquet"
+    frame = pd.read_parquet(path) if path.exists() else pd.DataFrame()
+    if not frame.empty:
+        wanted = (frame["grouping"] == "directory") & frame["live_rate"].notna()
+        frame = pd.DataFrame(frame.loc[wanted])
+    figure, axis = plt.subplots(figsize=(8, max(2.5, 0.35 * len(frame) + 1)))
+    if frame.empty:
+        axis.text(0.5, 0.5, "no listing followed to the end yet", ha="center", va="center")
+        axis.set_axis_off()
+    else:
+        ordered = frame.sort_values("live_rate")
+        bars = axis.barh(ordered["key"], ordered["live_rate"], color="#2e9e6a")
+        labels = [f"{h:g} h" if pd.notna(h) else "" for h in ordered["median_hours_to_live"]]
+        axis.bar_label(bars, labels=labels, padding=3, fontsize=8)
+        axis.set_xlim(0, 1.15)
+        axis.set_xlabel("live / followed to the end (label: median hours to live)")
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=110)
+    plt.close(figure)
+    png = buffer.getvalue()
+    (analytics.path / "live_rate_chart.png").write_bytes(png)
+    encoded = base64.b64encode(png).decode()
+    return dg.MaterializeResult(
+        metadata={
+            "chart": dg.MetadataValue.md(f"![live rate](data:image/png;base64,{encoded})"),
+            "path": dg.MetadataValue.path(str(analytics.path / "live_rate_chart.png")),
         }
     )

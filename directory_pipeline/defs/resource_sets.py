@@ -14,6 +14,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from directory_pipeline.defs.presence import PresenceResource
 from directory_pipeline.defs.resources import (
     AnalyticsResource,
     CatalogResource,
@@ -65,6 +66,8 @@ PRODUCTION_VARIABLES: dict[str, str] = {
     "STALLED_JOB_MINUTES": "an in-progress job idle this long with no run resumes",
     "SQS_REDELIVERY_SECONDS": "how long a kept SQS message stays hidden",
     "JOB_PARTITION_RETENTION_DAYS": "finished jobs older than this leave the live partitions",
+    "PRESENCE_CHECKS_PER_RUN": "submitted listings one follow_listings run checks at most",
+    "PRESENCE_PAGE_TIMEOUT_SECONDS": "time budget of one page load while looking for a listing",
 }
 
 
@@ -111,6 +114,10 @@ def production_resources() -> dict[str, dg.ConfigurableResource]:
             stalled_minutes=number("STALLED_JOB_MINUTES"),
             redelivery_seconds=number("SQS_REDELIVERY_SECONDS"),
             retention_days=number("JOB_PARTITION_RETENTION_DAYS"),
+        ),
+        "presence": PresenceResource(
+            checks_per_run=number("PRESENCE_CHECKS_PER_RUN"),
+            page_timeout_seconds=number("PRESENCE_PAGE_TIMEOUT_SECONDS"),
         ),
     }
 
@@ -161,4 +168,5 @@ def local_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
             redelivery_seconds=settings.sqs_redelivery_seconds,
             retention_days=settings.job_partition_retention_days,
         ),
+        "presence": PresenceResource(),
     }

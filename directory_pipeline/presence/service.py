@@ -68,6 +68,7 @@ class CheckedListing(BaseModel):
     listing_url: str | None = None
     nap: NapReport | None = None
     screenshot_uri: str | None = None
+    preview_jpeg_b64: str | None = None
     next_check_at: dt.datetime | None = None
     note: str = ""
 
@@ -144,6 +145,7 @@ def check_listing(
                 listing_url=sighting.listing_url,
                 nap=sighting.nap,
                 screenshot_uri=sighting.evidence.screenshot_uri,
+                preview_jpeg_b64=sighting.preview_jpeg_b64,
                 note=sighting.nap.summary() if sighting.nap else "",
             )
         return _stop(records, listing, now, "seen live, but the submission had moved on")

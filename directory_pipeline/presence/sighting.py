@@ -30,6 +30,7 @@ class Sighting(BaseModel):
     listing_url: str | None = None
     nap: NapReport | None = None
     evidence: Evidence | None = None
+    preview_jpeg_b64: str | None = None
     pages: list[str] = Field(default_factory=list)
 
     @property
