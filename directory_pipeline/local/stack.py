@@ -22,6 +22,7 @@ import psutil
 from directory_pipeline.domain import load_catalog
 from directory_pipeline.local.dagster_dev import DagsterDev
 from directory_pipeline.local.llm_server import MODEL_ALIAS, LocalLlm, local_llm_available
+from directory_pipeline.local.mail_server import LOCAL_VERIFICATION_ADDRESS, LocalMailServer
 from directory_pipeline.local.ports import free_port, wait_for_port
 from directory_pipeline.local.postgres import LocalPostgres
 from directory_pipeline.local.processes import ChildProcess
@@ -62,6 +63,7 @@ class LocalStack:
         self.sandbox: ChildProcess | None = None
         self.dagster: DagsterDev | None = None
         self.llm: LocalLlm | None = None
+        self.mail: LocalMailServer | None = None
         self.settings: Settings | None = None
         self.ports: StackPorts | None = None
 
@@ -98,6 +100,7 @@ class LocalStack:
             sandbox=pick(old.sandbox if old else None),
             dagster=pick(self.ui_port or (old.dagster if old else DEFAULT_UI_PORT)),
             llm=pick(old.llm if old and old.llm else None),
+            smtp=pick(old.smtp if old and old.smtp else None),
         )
 
     def start(self) -> Settings:
@@ -121,6 +124,7 @@ class LocalStack:
         client = sqs_client("us-east-1", self.sqs.endpoint_url, "local", "local")
         queue_url, dlq_url = create_queues(client)
 
+        self.mail = LocalMailServer(self.state_dir / "mail", ports.smtp).start()
         self.sandbox = ChildProcess(
             "sandbox",
             [
@@ -133,6 +137,8 @@ class LocalStack:
                 str(ports.sandbox),
                 "--state-dir",
                 str(self.state_dir),
+                "--smtp",
+                f"127.0.0.1:{ports.smtp}",
             ],
             self.logs / "sandbox.log",
             env=base_env,
@@ -169,6 +175,8 @@ class LocalStack:
             llm_api_key=os.environ.get("LLM_API_KEY"),
             evidence_root=str(self.state_dir / "evidence"),
             catalog_path=catalog_path,
+            verification_address=os.environ.get("VERIFICATION_ADDRESS")
+            or LOCAL_VERIFICATION_ADDRESS,
             dagster_home=str(self.state_dir / "dagster"),
             dagster_webserver_url=f"http://127.0.0.1:{ports.dagster}",
             deployment="local",
@@ -228,6 +236,8 @@ class LocalStack:
             self.llm.stop()
         if self.sandbox:
             self.sandbox.stop(grace_seconds=5)
+        if self.mail:
+            self.mail.stop()
         if self.sqs:
             self.sqs.stop()
         if self.postgres:

@@ -19,6 +19,7 @@ class StackPorts(BaseModel):
     sandbox: int
     dagster: int
     llm: int = 0
+    smtp: int = 0
 
 
 class StackState(BaseModel):

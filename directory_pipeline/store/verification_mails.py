@@ -21,8 +21,8 @@ class VerificationMailStore:
         with connect(self.dsn) as conn:
             rows = conn.execute(
                 "select job_id, directory_slug from job_results "
-                "where status = 'needs_review' and error = %s",
-                (Reason.VERIFICATION.sentence,),
+                "where status = 'needs_review' and starts_with(error, %s)",
+                (Reason.VERIFICATION.sentence,),  # the judge's sentence, then its detail
             ).fetchall()
         return [(row["job_id"], row["directory_slug"]) for row in rows]
 
