@@ -49,7 +49,10 @@ class VerificationMailResource(dg.ConfigurableResource):
         return None
 
 
-@dg.op(description="Reads new verification mail and opens each confirmation link once.")
+@dg.op(
+    description="Reads new verification mail: opens each confirmation link, or types each "
+    "code into the directory's page, once."
+)
 def handle_verification_mail(
     context: dg.OpExecutionContext,
     mail: VerificationMailResource,
@@ -61,6 +64,7 @@ def handle_verification_mail(
     from directory_pipeline.browser.evidence import evidence_store
     from directory_pipeline.browser.open_link import open_verification_link
     from directory_pipeline.browser.session import BrowserSession
+    from directory_pipeline.browser.type_code import type_verification_code
     from directory_pipeline.store.verification_mails import VerificationMailStore
     from directory_pipeline.verification.record_confirmation import record_confirmation
     from directory_pipeline.verification.service import process_mailbox
@@ -81,6 +85,9 @@ def handle_verification_mail(
                 session, directory, url, store=store, prefix=prefix
             ),
             partial(record_confirmation, supabase.results(), analytics.path),
+            lambda directory, page_url, code, prefix: type_verification_code(
+                session, directory, page_url, code, store=store, prefix=prefix
+            ),
         )
     for item in handled:
         decision = item.decision

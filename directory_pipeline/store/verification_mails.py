@@ -16,15 +16,16 @@ class VerificationMailStore:
     def __init__(self, dsn: str) -> None:
         self.dsn = dsn
 
-    def awaiting(self) -> list[tuple[uuid.UUID, str]]:
-        """(job, directory) pairs whose submission waits for the directory's e-mail."""
+    def awaiting(self) -> list[tuple[uuid.UUID, str, str | None]]:
+        """(job, directory, the page the submission ended on) for every submission waiting
+        for the directory's e-mail."""
         with connect(self.dsn) as conn:
             rows = conn.execute(
-                "select job_id, directory_slug from job_results "
+                "select job_id, directory_slug, final_url from job_results "
                 "where status = 'needs_review' and starts_with(error, %s)",
                 (Reason.VERIFICATION.sentence,),  # the judge's sentence, then its detail
             ).fetchall()
-        return [(row["job_id"], row["directory_slug"]) for row in rows]
+        return [(row["job_id"], row["directory_slug"], row["final_url"]) for row in rows]
 
     def record(self, key: str, mail: ReceivedMail, decision: MailDecision) -> bool:
         """Keep a mail and what it allows, once; False when it was recorded before."""

@@ -62,6 +62,7 @@ class AwaitingVerification(BaseModel):
     job_id: uuid.UUID
     directory_slug: str
     hosts: tuple[str, ...]
+    page_url: str | None = None  # the page the submission ended on, where a code is typed
 
 
 class MailDecision(BaseModel):

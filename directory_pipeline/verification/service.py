@@ -25,6 +25,8 @@ from directory_pipeline.verification.matching import (
 
 OpenLink = Callable[[DirectoryEntry, str, str], tuple[LinkVisit, Evidence | None]]
 """Open (directory, url, evidence prefix) once through the network guard."""
+TypeCode = Callable[[DirectoryEntry, str, str, str], tuple[LinkVisit, Evidence | None]]
+"""Type (directory, page url, code, evidence prefix) into the directory's page, once."""
 Confirm = Callable[[uuid.UUID, DirectoryEntry, LinkJudgement, LinkVisit, Evidence], object]
 """Record a submission as `submitted` on the directory's confirmation."""
 
@@ -43,7 +45,7 @@ class HandledMail(BaseModel):
 class MailRecords(Protocol):
     """Where mails and their outcomes are kept (`store/verification_mails.py`)."""
 
-    def awaiting(self) -> list[tuple[uuid.UUID, str]]: ...
+    def awaiting(self) -> list[tuple[uuid.UUID, str, str | None]]: ...
 
     def record(self, key: str, mail: ReceivedMail, decision: MailDecision) -> bool: ...
 
@@ -59,12 +61,15 @@ def process_mailbox(
     directories: dict[str, DirectoryEntry],
     open_link: OpenLink,
     confirm: Confirm,
+    type_code: TypeCode | None = None,
 ) -> list[HandledMail]:
     """Handle every unhandled mail once; a mail is marked handled in the mailbox only after
-    its record and any status change are written."""
+    its record and any status change are written. A code is typed only with `type_code`."""
     awaiting = [
-        AwaitingVerification(job_id=job, directory_slug=slug, hosts=tuple(entry.hosts))
-        for job, slug in records.awaiting()
+        AwaitingVerification(
+            job_id=job, directory_slug=slug, hosts=tuple(entry.hosts), page_url=page_url
+        )
+        for job, slug, page_url in records.awaiting()
         if (entry := directories.get(slug)) is not None
     ]
     handled: list[HandledMail] = []
@@ -73,8 +78,9 @@ def process_mailbox(
         decision = decide(mail, address, awaiting)
         records.record(raw.key, mail, decision)
         outcome = HandledMail(key=raw.key, decision=decision)
-        if decision.verdict is MailVerdict.CONFIRMATION_LINK and records.begin_action(raw.key):
-            outcome = _open(raw.key, decision, records, directories, open_link, confirm)
+        act = _action(decision, awaiting, open_link, type_code)
+        if act is not None and records.begin_action(raw.key):
+            outcome = _act(raw.key, decision, records, directories, act, confirm)
             awaiting = [
                 a
                 for a in awaiting
@@ -86,18 +92,47 @@ def process_mailbox(
     return handled
 
 
-def _open(
+Act = Callable[[DirectoryEntry, str], tuple[LinkVisit, Evidence | None]]
+
+
+def _action(
+    decision: MailDecision,
+    awaiting: list[AwaitingVerification],
+    open_link: OpenLink,
+    type_code: TypeCode | None,
+) -> Act | None:
+    """What to do for a mail, as (directory, evidence prefix) -> visit: open its link, or
+    type its code into the page the submission ended on; None when nothing may be done."""
+    if decision.verdict is MailVerdict.CONFIRMATION_LINK and decision.url:
+        url = decision.url
+        return lambda directory, prefix: open_link(directory, url, prefix)
+    if decision.verdict is MailVerdict.CODE and decision.code and type_code is not None:
+        waiting = next(
+            (
+                a
+                for a in awaiting
+                if (a.job_id, a.directory_slug) == (decision.job_id, decision.directory_slug)
+            ),
+            None,
+        )
+        if waiting is None or not waiting.page_url:
+            return None
+        page_url, code = waiting.page_url, decision.code
+        return lambda directory, prefix: type_code(directory, page_url, code, prefix)
+    return None
+
+
+def _act(
     key: str,
     decision: MailDecision,
     records: MailRecords,
     directories: dict[str, DirectoryEntry],
-    open_link: OpenLink,
+    act: Act,
     confirm: Confirm,
 ) -> HandledMail:
-    assert decision.url and decision.job_id and decision.directory_slug
+    assert decision.job_id and decision.directory_slug
     directory = directories[decision.directory_slug]
-    prefix = f"{decision.job_id}/{directory.slug}/verification"
-    visit, evidence = open_link(directory, decision.url, prefix)
+    visit, evidence = act(directory, f"{decision.job_id}/{directory.slug}/verification")
     judgement = judge_visit(visit, tuple(directory.hosts))
     records.finish(key, judgement, evidence.uri if evidence else None)
     if judgement.proves_submission and evidence is not None:

@@ -209,7 +209,9 @@ def test_an_expired_link_is_gone_and_confirms_nothing(
 def test_a_code_is_typed_into_the_page_wrong_then_right(
     client: Callable[[str], SiteClient], inbox: SmtpInbox, mailing_sandbox: SandboxServer
 ) -> None:
-    page, _ = submit(client, "pinpoint-local")
+    posted, _ = submit(client, "pinpoint-local")
+    assert posted.status_code == 303  # Post/Redirect/Get: the code page has an address
+    page = client("pinpoint-local").get(posted.headers["location"])
     assert 'name="code"' in page.text and 'action="/verify"' in page.text
     mail = received(inbox)[0]
     made = decision(mail, "pinpoint-local")

@@ -1,7 +1,8 @@
 """E-mail verification end to end, every part real: the engine submits to sandbox
 directories that verify (in Chromium, each submission with its own plus-address), the
 directories send their mail over SMTP to the local stack's server (aiosmtpd, into a
-Maildir), and one mailbox pass follows what may be followed. Postgres holds the results."""
+Maildir), and one mailbox pass follows what may be followed: a link opened, a code typed
+into the page the submission ended on. Postgres holds the results."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from directory_pipeline.browser.engine import EngineConfig, SubmissionEngine
 from directory_pipeline.browser.evidence import LocalEvidenceStore
 from directory_pipeline.browser.open_link import open_verification_link
 from directory_pipeline.browser.session import BrowserSession
+from directory_pipeline.browser.type_code import type_verification_code
 from directory_pipeline.domain import BusinessProfile, DirectoryEntry, Package, SubmissionStatus
 from directory_pipeline.local.mail_server import LocalMailServer
 from directory_pipeline.local.ports import free_port
@@ -70,7 +72,7 @@ def stack(tmp_path: Path):
     mail.stop()
 
 
-def test_mail_is_received_matched_and_only_the_directorys_own_link_followed_once(
+def test_mail_is_matched_links_followed_and_codes_typed_once_and_off_host_links_never(
     stack, migrated_database_url: str, tmp_path: Path
 ) -> None:
     server, _mail, outside = stack
@@ -112,6 +114,9 @@ def test_mail_is_received_matched_and_only_the_directorys_own_link_followed_once
                     session, d, url, store=evidence, prefix=prefix
                 ),
                 partial(record_confirmation, results_store, outcomes),
+                lambda d, page_url, code, prefix: type_verification_code(
+                    session, d, page_url, code, store=evidence, prefix=prefix
+                ),
             )
 
     with ThreadPoolExecutor(max_workers=1) as pool:
@@ -126,8 +131,12 @@ def test_mail_is_received_matched_and_only_the_directorys_own_link_followed_once
     }  # the silent directory sent nothing
     assert again == []  # every mail was handled once
     statuses = results_store.result_statuses(job)
-    assert statuses[LINK] is SubmissionStatus.SUBMITTED
-    assert {statuses[s] for s in (CODE, SILENT, OFFSITE)} == {SubmissionStatus.NEEDS_REVIEW}
+    assert statuses[LINK] is statuses[CODE] is SubmissionStatus.SUBMITTED
+    assert {statuses[s] for s in (SILENT, OFFSITE)} == {SubmissionStatus.NEEDS_REVIEW}
     events = httpx.get(f"{server.url}/__sandbox/verifications", timeout=10).json()
-    assert [(e["site"], e["outcome"]) for e in events] == [(LINK, "confirmed")]  # exactly once
+    # The link followed and the code typed exactly once each, and the code was right.
+    assert sorted((e["site"], e["outcome"]) for e in events) == [
+        (LINK, "confirmed"),
+        (CODE, "confirmed"),
+    ]
     assert outside.count == 0  # the phishing-like link was never opened

@@ -293,6 +293,7 @@ def _confirmation(
             "text": text,
             "kind": kind,
             "listing_id": listing_id,
+            **{f"code_{name}": value for name, value in code_form.items()},
         }
         return RedirectResponse(f"{form.confirm_path}?ref={ref}&pid={listing_id}", 303)
     return state.render(
@@ -369,6 +370,11 @@ def _confirmation_page(
             text=stored["text"],
             kind=stored["kind"],
             listing_id=stored["listing_id"],
+            code_form={
+                name.removeprefix("code_"): value
+                for name, value in stored.items()
+                if name.startswith("code_")
+            },
         )
 
     return endpoint

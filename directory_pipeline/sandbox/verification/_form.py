@@ -41,6 +41,7 @@ def verifying_definition(
     intro: str,
     button: str,
     verify_path: str = "/verify-email",
+    confirm_path: str = "",
 ) -> SiteDefinition:
     """A site serving `fields` as a server-rendered listing form, verifying e-mail the way
     `site.verification` says."""
@@ -58,6 +59,7 @@ def verifying_definition(
         city_field=by_key.get("city", ""),
         website_field=by_key.get("website", ""),
         verify_path=verify_path,
+        confirm_path=confirm_path,
         extra={"fields": fields, "heading": heading, "intro": intro, "button": button},
     )
     return SiteDefinition(site=site, build_routes=lambda state: listing_routes(state, form))

@@ -14,9 +14,10 @@ SITE = SandboxSite(
     expected_outcome="needs_review",
     tier="pro",
     description=(
-        "After the form, 'check your e-mail' with a small form (code + hidden listing ref) "
-        "posting to /verify; the mail says 'Your verification code: 123456'. A wrong code is "
-        "refused, the right one confirms."
+        "After the form, a redirect to 'check your e-mail' (/check-your-email, a page one can "
+        "come back to) with a small form (code + hidden listing ref) posting to /verify; the "
+        "mail says 'Your verification code: 123456'. A wrong code is refused, the right one "
+        "confirms."
     ),
     verification=Verification.CODE,
 )
@@ -38,4 +39,5 @@ DEFINITION = verifying_definition(
     intro="Free listing. We will e-mail you a code to confirm your address.",
     button="Add my business",
     verify_path="/verify",
+    confirm_path="/check-your-email",  # Post/Redirect/Get: the code form has an address
 )
