@@ -5,6 +5,7 @@ reached, the visit is read and its evidence stored. The judgement is pure
 from __future__ import annotations
 
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page
 
 from directory_pipeline.browser.evidence import (
     Evidence,
@@ -49,22 +50,27 @@ def open_verification_link(
                 final_url=page.url,
                 lines=lines,
             )
-            judgement = judge_visit(seen, hosts)
-            captured = capture_page_evidence(page, offload=session.offload)
-            evidence = session.offload(
-                lambda: store_evidence(
-                    store,
-                    prefix,
-                    "verification",
-                    captured,
-                    {
-                        "link": url,
-                        "status": seen.status,
-                        "outcome": judgement.outcome.value,
-                        "said": judgement.said,
-                    },
-                )
-            )
-            return seen, evidence
+            return seen, keep_visit_evidence(session, page, seen, hosts, store, prefix)
 
     return session.run(visit)
+
+
+def keep_visit_evidence(
+    session: BrowserSession,
+    page: Page,
+    visit: LinkVisit,
+    hosts: tuple[str, ...],
+    store: EvidenceStore,
+    prefix: str,
+) -> Evidence:
+    """The page after a verification step, stored with what it was judged to say. A typed
+    code is never stored (the address opened is: a link is the directory's own)."""
+    judgement = judge_visit(visit, hosts)
+    captured = capture_page_evidence(page, offload=session.offload)
+    record = {
+        "opened": visit.url,
+        "status": visit.status,
+        "outcome": judgement.outcome.value,
+        "said": judgement.said,
+    }
+    return session.offload(lambda: store_evidence(store, prefix, "verification", captured, record))

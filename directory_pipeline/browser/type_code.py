@@ -8,18 +8,14 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from directory_pipeline.browser.capture import capture_page
-from directory_pipeline.browser.evidence import (
-    Evidence,
-    EvidenceStore,
-    capture_page_evidence,
-    store_evidence,
-)
+from directory_pipeline.browser.evidence import Evidence, EvidenceStore
 from directory_pipeline.browser.fill import field_locator, submit_control
+from directory_pipeline.browser.open_link import keep_visit_evidence
 from directory_pipeline.browser.session import BrowserSession
 from directory_pipeline.domain import DirectoryEntry
 from directory_pipeline.forms.field_text import label_texts, leaf_tokens, matches
 from directory_pipeline.forms.schema import FormField, FormSchema
-from directory_pipeline.verification.link_visit import LinkVisit, judge_visit
+from directory_pipeline.verification.link_visit import LinkVisit
 from directory_pipeline.verification.matching import on_hosts
 
 CODE_TIMEOUT_MS = 30_000
@@ -90,22 +86,7 @@ def type_verification_code(
                 final_url=page.url,
                 lines=tuple(page.inner_text("body").splitlines()),
             )
-            judgement = judge_visit(visit, hosts)
-            captured = capture_page_evidence(page, offload=session.offload)
-            evidence = session.offload(
-                lambda: store_evidence(
-                    store,
-                    prefix,
-                    "verification",
-                    captured,
-                    {
-                        "page": page_url,
-                        "status": status,
-                        "outcome": judgement.outcome.value,
-                        "said": judgement.said,
-                    },
-                )
-            )
+            evidence = keep_visit_evidence(session, page, visit, hosts, store, prefix)
             return visit, evidence
 
     return session.run(work)

@@ -9,12 +9,33 @@ from pathlib import Path
 
 import psycopg
 
-from directory_pipeline.analytics.outcome_files import write_outcome
+from directory_pipeline.analytics.outcome_files import outcome_file, write_outcome
 from directory_pipeline.domain import JobStatus, SubmissionStatus
 from directory_pipeline.domain.job import final_status
 from directory_pipeline.paid_jobs.plan import JobPlan
 from directory_pipeline.paid_jobs.worker_pool import DirectoryDone
 from directory_pipeline.store.results import ResultStore
+
+# How far a submission's record can move after its attempt, forward only.
+_LATER = {
+    SubmissionStatus.NEEDS_REVIEW: {SubmissionStatus.SUBMITTED, SubmissionStatus.LIVE},
+    SubmissionStatus.SUBMITTED: {SubmissionStatus.LIVE},
+}
+
+
+def moved_on(recorded: SubmissionStatus | None, attempt: SubmissionStatus) -> bool:
+    """Whether the record is further along than the attempt's own outcome."""
+    return recorded is not None and recorded in _LATER.get(attempt, set())
+
+
+def recorded_status(root: Path, job_id: uuid.UUID, slug: str) -> SubmissionStatus | None:
+    """The status the outcome file of (job, directory) holds, if it exists."""
+    path = outcome_file(root, job_id, slug)
+    if not path.exists():
+        return None
+    import pandas as pd
+
+    return SubmissionStatus(pd.read_parquet(path, columns=["status"])["status"].iloc[0])
 
 
 def record(
@@ -27,17 +48,25 @@ def record(
     backoff_s: float = 1.0,
 ) -> None:
     """Supabase row, progress counter and analyst table for one directory's outcome; a
-    database blip is retried with backoff before the error is raised."""
+    database blip is retried with backoff before the error is raised. An earlier attempt's
+    outcome that a re-run reuses never overwrites a record that has moved on since (a
+    verification e-mail confirmed it, the listing was seen live): only progress is counted."""
     outcome = done.result.outcome
+    keep_record = done.result.reused and moved_on(
+        recorded_status(analytics_root, plan.job.id, done.directory.slug), outcome.status
+    )
     for attempt in range(tries):
         try:
-            results.upsert_result(plan.job.id, outcome)
+            if not keep_record:
+                results.upsert_result(plan.job.id, outcome)
             results.record_progress(plan.job.id)
             break
         except psycopg.OperationalError:
             if attempt == tries - 1:
                 raise
             time.sleep(backoff_s * 2**attempt)
+    if keep_record:
+        return
     write_outcome(
         analytics_root,
         plan.job.id,

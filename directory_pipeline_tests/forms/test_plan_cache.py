@@ -27,7 +27,9 @@ def test_a_repeat_form_comes_from_the_cache_without_a_model_call(
 ) -> None:
     cache = PostgresPlanCache(migrated_database_url)
     classifier = CountingClassifier()
-    page = schema(field("company", "Company"), field("mystery", "Wie heißt Ihr Hund?"))
+    page = schema(
+        field("company", "Company"), field("mystery", "Wie heißt Ihr Hund?", required=True)
+    )
 
     first = map_form(page, directory_slug="citylocal-hub", cache=cache, classifier=classifier)
     assert classifier.calls == 1

@@ -17,6 +17,7 @@ import pytest
 from directory_pipeline.analytics.drift import job_results_drift
 from directory_pipeline.analytics.outcome_files import write_outcome
 from directory_pipeline.browser.session import BrowserSession
+from directory_pipeline.browser.shared_chromium import SharedChromium
 from directory_pipeline.domain import (
     DirectoryEntry,
     Evidence,
@@ -63,7 +64,9 @@ def sandbox(sandbox_server: SandboxServer) -> Iterator[httpx.Client]:
 
 @pytest.fixture(scope="module")
 def browser_session() -> Iterator[BrowserSession]:
-    with BrowserSession() as session:
+    """A session on a Chromium of its own, whose Playwright runs on the shared hub's thread:
+    the session's `chromium` fixture may already hold a sync Playwright on this thread."""
+    with SharedChromium() as shared, BrowserSession(shared=shared) as session:
         yield session
 
 

@@ -6,6 +6,7 @@ the sandbox server and Chromium; the runs execute in process."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import dagster as dg
@@ -74,7 +75,11 @@ def test_due_checks_start_one_run_that_reports_the_listing_live_and_the_rates(
         "catalog": catalog,
         "analytics": AnalyticsResource(root=str(analytics_root)),
     }
-    result = follow_listings.execute_in_process(instance=instance, resources=resources)
+    # In a thread of its own: the session's Chromium fixture keeps a Playwright on this one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        result = pool.submit(
+            lambda: follow_listings.execute_in_process(instance=instance, resources=resources)
+        ).result(timeout=300)
 
     assert result.success
     assert ResultStore(dsn).result_statuses(item.job_id) == {"citylocal-hub": SubmissionStatus.LIVE}

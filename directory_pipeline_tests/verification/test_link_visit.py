@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
@@ -50,6 +51,18 @@ class _Directory(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
 
+def _in_thread(directory: DirectoryEntry, url: str, **kwargs):
+    """In a thread of its own: the session's Chromium fixture keeps a Playwright on the main
+    thread, and one thread holds one sync Playwright."""
+
+    def work():
+        with BrowserSession() as session:
+            return open_verification_link(session, directory, url, **kwargs)
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result(timeout=120)
+
+
 @pytest.fixture(scope="module")
 def directory() -> Iterator[DirectoryEntry]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Directory)
@@ -82,10 +95,9 @@ def test_a_link_is_opened_once_through_the_guard_and_judged(
 ) -> None:
     url = directory.submit_url.replace("/add", path)
     _Directory.hits.clear()
-    with BrowserSession() as session:
-        visit, evidence = open_verification_link(
-            session, directory, url, store=LocalEvidenceStore(tmp_path), prefix="job/dir"
-        )
+    visit, evidence = _in_thread(
+        directory, url, store=LocalEvidenceStore(tmp_path), prefix="job/dir"
+    )
     assert judge_visit(visit, HOSTS).outcome is outcome
     assert _Directory.hits == [path]  # opened exactly once; the other host never reached
     assert evidence is not None and (tmp_path / "job/dir/verification.jpg").exists()
@@ -93,14 +105,12 @@ def test_a_link_is_opened_once_through_the_guard_and_judged(
 
 def test_a_link_to_another_host_is_never_opened(directory: DirectoryEntry, tmp_path: Path) -> None:
     _Directory.hits.clear()
-    with BrowserSession() as session:
-        visit, evidence = open_verification_link(
-            session,
-            directory,
-            "http://mailcheck.localhost.evil.localhost/verify/good",
-            store=LocalEvidenceStore(tmp_path),
-            prefix="job/dir",
-        )
+    visit, evidence = _in_thread(
+        directory,
+        "http://mailcheck.localhost.evil.localhost/verify/good",
+        store=LocalEvidenceStore(tmp_path),
+        prefix="job/dir",
+    )
     assert evidence is None and visit.status is None and _Directory.hits == []
 
 

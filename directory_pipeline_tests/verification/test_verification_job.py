@@ -5,6 +5,7 @@ Postgres, Maildir, Chromium and a loopback directory; the run executes in proces
 from __future__ import annotations
 
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import dagster as dg
@@ -55,16 +56,18 @@ def test_mail_starts_one_run_that_confirms_and_reports_the_partition(
     catalog_file = write_catalog(
         Catalog(packages=catalog.packages, directories=[directory]), tmp_path / "catalog.yaml"
     )
-    result = verification_mail.execute_in_process(
-        instance=instance,
-        resources={
-            "mail": mail,
-            "supabase": SupabaseResource(database_url=dsn),
-            "engine": SubmissionEngineResource(evidence_root=str(tmp_path / "evidence")),
-            "catalog": CatalogResource(path=str(catalog_file)),
-            "analytics": AnalyticsResource(root=str(outcomes)),
-        },
-    )
+    resources = {
+        "mail": mail,
+        "supabase": SupabaseResource(database_url=dsn),
+        "engine": SubmissionEngineResource(evidence_root=str(tmp_path / "evidence")),
+        "catalog": CatalogResource(path=str(catalog_file)),
+        "analytics": AnalyticsResource(root=str(outcomes)),
+    }
+    # In a thread of its own: the session's Chromium fixture keeps a Playwright on this one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        result = pool.submit(
+            lambda: verification_mail.execute_in_process(instance=instance, resources=resources)
+        ).result(timeout=300)
     assert result.success
     assert ResultStore(dsn).result_statuses(job) == {directory.slug: SubmissionStatus.SUBMITTED}
     assert _Directory.hits == ["/verify/t9"]
