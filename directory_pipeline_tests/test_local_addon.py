@@ -29,6 +29,7 @@ EXTRA_MODULES = {
     "uvicorn": {"uvicorn"},
     "python-multipart": {"multipart", "python_multipart"},
     "jinja2": {"jinja2"},
+    "aiosmtpd": {"aiosmtpd"},
 }
 BLOCKED = sorted(set().union(*EXTRA_MODULES.values()))
 

@@ -130,9 +130,8 @@ def success_rate_chart(analytics: AnalyticsResource) -> dg.MaterializeResult:
 )
 def live_rates(analytics: AnalyticsResource, supabase: SupabaseResource) -> dg.MaterializeResult:
     from directory_pipeline.presence.rates import live_rates as rates_of
-    from directory_pipeline.store.presence import PresenceStore
 
-    rows = PresenceStore(supabase.database_url).rows()
+    rows = supabase.presence().rows()
     presence = pd.DataFrame(
         [{k: v for k, v in row.items() if k != "nap"} for row in rows],
     )

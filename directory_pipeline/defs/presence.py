@@ -97,9 +97,8 @@ def listings_followed(
     from directory_pipeline.browser.session import BrowserSession
     from directory_pipeline.presence.record_live import record_live
     from directory_pipeline.presence.service import follow_listings
-    from directory_pipeline.store.presence import PresenceStore
 
-    store = PresenceStore(supabase.database_url)
+    store = supabase.presence()
     evidence = evidence_store(engine.evidence_root)
     directories = {d.slug: d for d in catalog.catalog().directories}
     timeout_ms = presence.page_timeout_seconds * 1000
@@ -163,7 +162,6 @@ _ACTIVE = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.STARTING, dg.DagsterR
 def listing_presence_sensor(
     context: dg.SensorEvaluationContext, supabase: SupabaseResource, catalog: CatalogResource
 ) -> dg.SensorResult | dg.SkipReason:
-    from directory_pipeline.store.presence import PresenceStore
 
     followed = followed_directories({d.slug: d for d in catalog.catalog().directories})
     if not followed:
@@ -174,7 +172,7 @@ def listing_presence_sensor(
     if active:
         return dg.SkipReason(f"run {active[0]} is still checking")
     now = dt.datetime.now(dt.UTC)
-    due = PresenceStore(supabase.database_url).count_due(now, sorted(followed), CHECK_INTERVALS[0])
+    due = supabase.presence().count_due(now, sorted(followed), CHECK_INTERVALS[0])
     if not due:
         return dg.SkipReason("no presence check due")
     run_key = f"presence-{now:%Y%m%dT%H%M}"

@@ -19,7 +19,9 @@ from directory_pipeline.store.directories import DirectoryStore
 from directory_pipeline.store.directory_pace import PostgresDirectoryThrottle
 from directory_pipeline.store.form_plans import PostgresPlanCache
 from directory_pipeline.store.jobs import JobStore
+from directory_pipeline.store.presence import PresenceStore
 from directory_pipeline.store.results import ResultStore
+from directory_pipeline.store.verification_mails import VerificationMailStore
 
 if TYPE_CHECKING:
     from directory_pipeline.browser.engine import SubmissionEngine
@@ -48,6 +50,14 @@ class SupabaseResource(dg.ConfigurableResource):
     def results(self) -> ResultStore:
         """Where runs write a job's progress, outcomes and status."""
         return ResultStore(self.database_url)
+
+    def verification_mails(self) -> VerificationMailStore:
+        """Every verification mail read, what it allowed and what acting on it showed."""
+        return VerificationMailStore(self.database_url)
+
+    def presence(self) -> PresenceStore:
+        """Submitted listings followed until they are seen live (`listing_presence`)."""
+        return PresenceStore(self.database_url)
 
     def attempts(self) -> AttemptJournal:
         """The attempt journal: an intent before every submit click, its result after."""

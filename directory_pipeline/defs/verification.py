@@ -65,7 +65,6 @@ def handle_verification_mail(
     from directory_pipeline.browser.open_link import open_verification_link
     from directory_pipeline.browser.session import BrowserSession
     from directory_pipeline.browser.type_code import type_verification_code
-    from directory_pipeline.store.verification_mails import VerificationMailStore
     from directory_pipeline.verification.record_confirmation import record_confirmation
     from directory_pipeline.verification.service import process_mailbox
 
@@ -78,7 +77,7 @@ def handle_verification_mail(
     with BrowserSession(engine.chromium_executable_path or None) as session:
         handled = process_mailbox(
             mailbox,
-            VerificationMailStore(supabase.database_url),
+            supabase.verification_mails(),
             mail.address,
             directories,
             lambda directory, url, prefix: open_verification_link(
