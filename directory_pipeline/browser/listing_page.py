@@ -22,7 +22,7 @@ from directory_pipeline.browser.session import BrowserSession
 from directory_pipeline.domain import BusinessProfile, DirectoryEntry
 from directory_pipeline.presence.finding import PageLink, candidates, presence_url
 from directory_pipeline.presence.nap import compare_nap, read_shown
-from directory_pipeline.presence.sighting import Sighting, is_this_listing
+from directory_pipeline.presence.sighting import Sighting, is_this_listing, says_not_live
 
 PAGE_TIMEOUT_MS = 30_000
 MAX_CANDIDATES = 3
@@ -135,6 +135,8 @@ def look_for_listing(
                     sighting.pages.append(reading.final_url)
                 if not reading.answered:
                     continue
+                if says_not_live(reading.text.splitlines()):
+                    continue  # "awaiting review": the name is there, the listing is not
                 shown = read_shown(reading.props, reading.json_ld, reading.text)
                 report = compare_nap(shown, profile)
                 if not is_this_listing(report):

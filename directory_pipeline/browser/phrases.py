@@ -24,6 +24,7 @@ class PhraseKind(StrEnum):
     FAILURE = "failure"
     CAPTCHA = "captcha"
     ADDRESS_CONFIRMED = "address_confirmed"  # after a verification link only
+    NOT_PUBLISHED = "not_published"  # on a listing page only
 
 
 @cache

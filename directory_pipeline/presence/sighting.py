@@ -5,10 +5,18 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from directory_pipeline.browser.phrases import PhraseKind, line_with
 from directory_pipeline.domain import Evidence
 from directory_pipeline.presence.nap import NapField, NapReport, NapVerdict
 
 _SAME = {NapVerdict.MATCH, NapVerdict.EQUIVALENT}
+
+
+def says_not_live(lines: list[str]) -> str | None:
+    """The sentence of a page that names the business but says its listing is not
+    published ("awaiting review", "no longer available"), if any: such a page is not a
+    sighting, whatever name it shows."""
+    return line_with(lines, PhraseKind.NOT_PUBLISHED)
 
 
 def is_this_listing(report: NapReport) -> bool:
