@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from typing import cast
+from typing import NamedTuple, cast
 
 from directory_pipeline.domain.profile import ProfileKey
 from directory_pipeline.forms.choices import consent, free_choice
@@ -213,43 +213,49 @@ DATA_EXCLUSIONS = {"identity", "tax", "account", "free_text", "other"}
 CAPTCHA_NAMES = {"captcha", "g-recaptcha-response", "h-captcha-response", "cf-turnstile-response"}
 
 
-def _excluded(
-    field: FormField, schema: FormSchema, skip: frozenset[str] = frozenset()
-) -> str | None:
-    """Why a field must never be filled, or None. `skip`: exclusion kinds not to apply."""
+class Exclusion(NamedTuple):
+    """Why a field must never be filled: `any` for filling it from the profile, `hard` (the
+    same minus data exclusions) for ticking or choosing it. None where nothing excludes."""
+
+    any: str | None
+    hard: str | None
+
+
+def _excluded(field: FormField, schema: FormSchema) -> Exclusion:
+    """Both exclusions of a field, from one pass over the never-fill phrases (in their
+    order: the first kind found is the reason)."""
     if field.kind == "password":
-        return "password field"
+        return Exclusion("password field", "password field")
     if field.honeypot_suspect:
-        return f"honeypot suspect ({field.visibility})"
+        reason = f"honeypot suspect ({field.visibility})"
+        return Exclusion(reason, reason)
     own = " ".join(label_texts(field) + leaf_tokens(field))
     around = " ".join(container_tokens(field))
-    for reason, phrases in NEVER_FILL.items():
-        if reason in skip:
-            continue
-        if reason == "search":
+    first: str | None = None
+    for kind, phrases in NEVER_FILL.items():
+        if kind == "search":
             small_form = len(schema.fields_of(field.form_index)) <= 3
             if not (small_form or field.name.lower() in SEARCH_NAMES):
                 continue
         # "Telefon inkl. Vorwahl" is a whole phone; "with our link back" still asks a link.
-        found = (matches_not_included if reason == "other" else matches)(own, phrases)
-        if not found and reason in GROUP_EXCLUSIONS:
+        found = (matches_not_included if kind == "other" else matches)(own, phrases)
+        if not found and kind in GROUP_EXCLUSIONS:
             found = matches(around, phrases)
-        if found:
-            if reason == "other" and field.kind == "file" and matches(own, ["logo"]):
-                continue
-            return f"{reason}: {found[0]!r}"
-    if field.name.lower() in CAPTCHA_NAMES:
-        return "captcha"
-    return None
+        if not found or (kind == "other" and field.kind == "file" and matches(own, ["logo"])):
+            continue
+        reason = f"{kind}: {found[0]!r}"
+        first = first or reason
+        if kind not in DATA_EXCLUSIONS:
+            return Exclusion(first, reason)
+    captcha = "captcha" if field.name.lower() in CAPTCHA_NAMES else None
+    return Exclusion(first or captcha, captcha)
 
 
-def _choice_decision(field: FormField, schema: FormSchema) -> FieldDecision | None:
+def _choice_decision(field: FormField, exclusion: Exclusion) -> FieldDecision | None:
     """A consent box to tick or a free plan to choose. Data exclusions ("tratamiento de
     datos", "I declare the information is true") do not stop a consent; payment, newsletter
     and link-back exclusions do."""
-    if field.kind not in {"checkbox", "radio", "select"}:
-        return None
-    if _excluded(field, schema, skip=frozenset(DATA_EXCLUSIONS)):
+    if field.kind not in {"checkbox", "radio", "select"} or exclusion.hard:
         return None
     return consent(field) or free_choice(field)
 
@@ -326,13 +332,14 @@ def _text_decision(field: FormField) -> tuple[str | None, str]:
 
 def decide(field: FormField, schema: FormSchema) -> FieldDecision | None:
     """The heuristic decision for one field; None when it is unresolved but plausible."""
-    choice = _choice_decision(field, schema)
+    exclusion = _excluded(field, schema)
+    choice = _choice_decision(field, exclusion)
     if choice:
         return choice
     listed = _from_option_list(field)
-    if listed and not _excluded(field, schema, skip=frozenset(DATA_EXCLUSIONS)):
+    if listed and not exclusion.hard:
         return listed
-    why_not = _excluded(field, schema)
+    why_not = exclusion.any
     if why_not and not (why_not.startswith("account") and _text_decision(field)[0] in _SOCIAL):
         # ("Twitter", placeholder "username" is the Twitter profile, not a login.)
         return FieldDecision.leave(field.key, why_not)
