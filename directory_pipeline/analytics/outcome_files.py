@@ -74,6 +74,40 @@ def write_outcome(
     return path
 
 
+def recorded_outcome(root: Path, job_id: uuid.UUID, directory_slug: str) -> dict | None:
+    """The recorded outcome row of one (job, directory), or None if there is none yet."""
+    path = outcome_file(root, job_id, directory_slug)
+    if not path.exists():
+        return None
+    row = pd.read_parquet(path).iloc[0].to_dict()
+    return {key: None if _missing(value) else value for key, value in row.items()}
+
+
+def _missing(value: object) -> bool:
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
+def rewrite_outcome(
+    root: Path,
+    job_id: uuid.UUID,
+    directory: DirectoryEntry,
+    outcome: SubmissionOutcome,
+    previous: dict,
+) -> Path:
+    """Record a later outcome of the same attempt (confirmed by mail, seen live) over
+    `previous` (its `recorded_outcome`), keeping the package, plan source and duration."""
+    duration = previous.get("duration_s")
+    return write_outcome(
+        root,
+        job_id,
+        str(previous["package"]),
+        directory,
+        outcome,
+        previous.get("plan_source"),
+        None if duration is None else float(duration),
+    )
+
+
 def read_outcomes(root: Path, job_ids: list[str] | None = None) -> pd.DataFrame:
     """Every recorded outcome (optionally of some jobs) as one frame."""
     folder = root / "submissions"

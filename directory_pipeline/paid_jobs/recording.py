@@ -9,7 +9,7 @@ from pathlib import Path
 
 import psycopg
 
-from directory_pipeline.analytics.outcome_files import outcome_file, write_outcome
+from directory_pipeline.analytics.outcome_files import recorded_outcome, write_outcome
 from directory_pipeline.domain import JobStatus, SubmissionStatus
 from directory_pipeline.domain.job import final_status
 from directory_pipeline.paid_jobs.plan import JobPlan
@@ -30,12 +30,8 @@ def moved_on(recorded: SubmissionStatus | None, attempt: SubmissionStatus) -> bo
 
 def recorded_status(root: Path, job_id: uuid.UUID, slug: str) -> SubmissionStatus | None:
     """The status the outcome file of (job, directory) holds, if it exists."""
-    path = outcome_file(root, job_id, slug)
-    if not path.exists():
-        return None
-    import pandas as pd
-
-    return SubmissionStatus(pd.read_parquet(path, columns=["status"])["status"].iloc[0])
+    row = recorded_outcome(root, job_id, slug)
+    return SubmissionStatus(row["status"]) if row is not None else None
 
 
 def record(

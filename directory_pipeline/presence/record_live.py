@@ -10,7 +10,11 @@ import datetime as dt
 import uuid
 from pathlib import Path
 
-from directory_pipeline.analytics.outcome_files import outcome_file, write_outcome
+from directory_pipeline.analytics.outcome_files import (
+    outcome_file,
+    recorded_outcome,
+    rewrite_outcome,
+)
 from directory_pipeline.domain import DirectoryEntry, SubmissionOutcome, SubmissionStatus
 from directory_pipeline.presence.sighting import Sighting
 from directory_pipeline.store.presence import PresenceStore
@@ -30,7 +34,7 @@ def live_outcome(row: dict, directory_slug: str, sighting: Sighting) -> Submissi
         listing_url=sighting.listing_url,
         evidence=sighting.evidence,
         attempts=int(row.get("attempts") or 1),
-        submitted_at=None if submitted_at is None or str(submitted_at) == "NaT" else submitted_at,
+        submitted_at=submitted_at,
         plan_fingerprint=row.get("plan_fingerprint"),
     )
 
@@ -44,26 +48,15 @@ def record_live(
     now: dt.datetime,
 ) -> bool:
     """Move one `submitted` outcome to `live`; False when nothing moved."""
-    import pandas as pd
-
     path = outcome_file(outcomes_root, job_id, directory.slug)
-    if not path.exists() or not sighting.found or sighting.nap is None:
+    row = recorded_outcome(outcomes_root, job_id, directory.slug)
+    if row is None or not sighting.found or sighting.nap is None:
         return False
-    before = path.read_bytes()
-    row = pd.read_parquet(path).iloc[0].to_dict()
     if row["status"] != SubmissionStatus.SUBMITTED.value:
         return False
+    before = path.read_bytes()
     outcome = live_outcome(row, directory.slug, sighting)
-    duration = row.get("duration_s")
-    write_outcome(
-        outcomes_root,
-        job_id,
-        str(row["package"]),
-        directory,
-        outcome,
-        row.get("plan_source"),
-        None if duration is None or pd.isna(duration) else float(duration),
-    )
+    rewrite_outcome(outcomes_root, job_id, directory, outcome, row)
     assert sighting.listing_url is not None
     moved = store.record_live(
         job_id,

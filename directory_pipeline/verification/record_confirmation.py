@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from directory_pipeline.analytics.outcome_files import outcome_file, write_outcome
+from directory_pipeline.analytics.outcome_files import recorded_outcome, rewrite_outcome
 from directory_pipeline.domain import (
     DirectoryEntry,
     Evidence,
@@ -49,10 +49,9 @@ def record_confirmation(
 ) -> SubmissionOutcome:
     """Move one recorded `needs_review` to `submitted`: the outcome file first (the
     record), then Supabase's copy."""
-    import pandas as pd
-
-    path = outcome_file(outcomes_root, job_id, directory.slug)
-    row = pd.read_parquet(path).iloc[0]
+    row = recorded_outcome(outcomes_root, job_id, directory.slug)
+    if row is None:
+        raise NotAwaitingVerification(f"{directory.slug}: no recorded outcome")
     previous = SubmissionOutcome(
         status=SubmissionStatus(row["status"]),
         directory_slug=directory.slug,
@@ -62,15 +61,6 @@ def record_confirmation(
         final_url=row["final_url"],
     )
     outcome = confirmed_outcome(previous, judgement, visit, evidence)
-    duration = row["duration_s"]
-    write_outcome(
-        outcomes_root,
-        job_id,
-        str(row["package"]),
-        directory,
-        outcome,
-        row["plan_source"],
-        None if pd.isna(duration) else float(duration),
-    )
+    rewrite_outcome(outcomes_root, job_id, directory, outcome, row)
     results.upsert_result(job_id, outcome)
     return outcome
