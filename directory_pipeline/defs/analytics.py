@@ -3,6 +3,7 @@ live, and charts for the UI."""
 
 import base64
 import io
+from typing import Any
 
 import dagster as dg
 import duckdb
@@ -80,6 +81,39 @@ def job_summaries(analytics: AnalyticsResource) -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata=_publish(analytics, "job_summaries", frame))
 
 
+def _bar_figure(bars: int) -> tuple[Any, Any]:
+    """A matplotlib figure (no display) tall enough for `bars` horizontal bars."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    return plt.subplots(figsize=(8, max(2.5, 0.35 * bars + 1)))
+
+
+def _published_chart(
+    analytics: AnalyticsResource, figure: Any, name: str, alt: str
+) -> dg.MaterializeResult:
+    """The figure as `<name>.png` beside the analyst tables and inline in the asset's
+    metadata."""
+    from matplotlib import pyplot as plt
+
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=110)
+    plt.close(figure)
+    png = buffer.getvalue()
+    path = analytics.path / f"{name}.png"
+    path.write_bytes(png)
+    encoded = base64.b64encode(png).decode()
+    return dg.MaterializeResult(
+        metadata={
+            "chart": dg.MetadataValue.md(f"![{alt}](data:image/png;base64,{encoded})"),
+            "path": dg.MetadataValue.path(str(path)),
+        }
+    )
+
+
 @dg.asset(
     deps=[directory_success_rates],
     group_name="analytics",
@@ -87,14 +121,9 @@ def job_summaries(analytics: AnalyticsResource) -> dg.MaterializeResult:
     description="Bar chart of success rate per directory, shown here and saved as PNG.",
 )
 def success_rate_chart(analytics: AnalyticsResource) -> dg.MaterializeResult:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
-
     path = analytics.path / "directory_success_rates.parquet"
     frame = pd.read_parquet(path) if path.exists() else pd.DataFrame()
-    figure, axis = plt.subplots(figsize=(8, max(2.5, 0.35 * len(frame) + 1)))
+    figure, axis = _bar_figure(len(frame))
     if frame.empty:
         axis.text(0.5, 0.5, "no outcomes yet", ha="center", va="center")
         axis.set_axis_off()
@@ -103,19 +132,7 @@ def success_rate_chart(analytics: AnalyticsResource) -> dg.MaterializeResult:
         axis.barh(ordered["directory_slug"], ordered["success_rate"], color="#3b7dd8")
         axis.set_xlim(0, 1)
         axis.set_xlabel("submitted or live / all outcomes")
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=110)
-    plt.close(figure)
-    png = buffer.getvalue()
-    (analytics.path / "success_rate_chart.png").write_bytes(png)
-    encoded = base64.b64encode(png).decode()
-    return dg.MaterializeResult(
-        metadata={
-            "chart": dg.MetadataValue.md(f"![success rate](data:image/png;base64,{encoded})"),
-            "path": dg.MetadataValue.path(str(analytics.path / "success_rate_chart.png")),
-        }
-    )
+    return _published_chart(analytics, figure, "success_rate_chart", "success rate")
 
 
 @dg.asset(
@@ -149,17 +166,12 @@ def live_rates(analytics: AnalyticsResource, supabase: SupabaseResource) -> dg.M
     description="Bar chart of the live rate per directory (and its median hours to live).",
 )
 def live_rate_chart(analytics: AnalyticsResource) -> dg.MaterializeResult:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
-
     path = analytics.path / "live_rates.parquet"
     frame = pd.read_parquet(path) if path.exists() else pd.DataFrame()
     if not frame.empty:
         wanted = (frame["grouping"] == "directory") & frame["live_rate"].notna()
         frame = pd.DataFrame(frame.loc[wanted])
-    figure, axis = plt.subplots(figsize=(8, max(2.5, 0.35 * len(frame) + 1)))
+    figure, axis = _bar_figure(len(frame))
     if frame.empty:
         axis.text(0.5, 0.5, "no listing followed to the end yet", ha="center", va="center")
         axis.set_axis_off()
@@ -170,16 +182,4 @@ def live_rate_chart(analytics: AnalyticsResource) -> dg.MaterializeResult:
         axis.bar_label(bars, labels=labels, padding=3, fontsize=8)
         axis.set_xlim(0, 1.15)
         axis.set_xlabel("live / followed to the end (label: median hours to live)")
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=110)
-    plt.close(figure)
-    png = buffer.getvalue()
-    (analytics.path / "live_rate_chart.png").write_bytes(png)
-    encoded = base64.b64encode(png).decode()
-    return dg.MaterializeResult(
-        metadata={
-            "chart": dg.MetadataValue.md(f"![live rate](data:image/png;base64,{encoded})"),
-            "path": dg.MetadataValue.path(str(analytics.path / "live_rate_chart.png")),
-        }
-    )
+    return _published_chart(analytics, figure, "live_rate_chart", "live rate")
