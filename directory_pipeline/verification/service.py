@@ -38,8 +38,7 @@ class HandledMail(BaseModel):
 
     key: str
     decision: MailDecision
-    judgement: LinkJudgement | None = None
-    opened: bool = False
+    judgement: LinkJudgement | None = None  # set when a link was opened or a code typed
 
 
 class MailRecords(Protocol):
@@ -137,4 +136,4 @@ def _act(
     records.finish(key, judgement, evidence.uri if evidence else None)
     if judgement.proves_submission and evidence is not None:
         confirm(decision.job_id, directory, judgement, visit, evidence)
-    return HandledMail(key=key, decision=decision, judgement=judgement, opened=True)
+    return HandledMail(key=key, decision=decision, judgement=judgement)
