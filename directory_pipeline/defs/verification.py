@@ -128,7 +128,7 @@ def verification_mail_sensor(
     mailbox = mail.mailbox()
     if mailbox is None:
         return dg.SkipReason("no verification mailbox configured")
-    keys = sorted(m.key for m in mailbox.unhandled())
+    keys = sorted(mailbox.unhandled_keys())
     if not keys:
         return dg.SkipReason("no new mail")
     run_key = "mail-" + hashlib.sha256("\n".join(keys).encode()).hexdigest()[:16]

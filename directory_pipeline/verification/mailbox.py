@@ -26,6 +26,10 @@ class RawMail(BaseModel):
 class Mailbox(Protocol):
     def unhandled(self) -> list[RawMail]: ...
 
+    def unhandled_keys(self) -> list[str]:
+        """The keys of `unhandled()`, without reading the messages where that costs."""
+        ...
+
     def mark_handled(self, key: str) -> None: ...
 
 
@@ -43,6 +47,9 @@ class MaildirMailbox:
             if "S" not in message.get_flags():
                 found.append(RawMail(key=key, data=message.as_bytes()))
         return found
+
+    def unhandled_keys(self) -> list[str]:
+        return [mail.key for mail in self.unhandled()]  # local files: cheap to read
 
     def mark_handled(self, key: str) -> None:
         message = self._box.get_message(key)
@@ -77,16 +84,25 @@ class ImapMailbox:
             with suppress(imaplib.IMAP4.error, OSError):
                 client.logout()
 
+    @staticmethod
+    def _unseen(client: imaplib.IMAP4) -> list[str]:
+        _, found = client.uid("SEARCH", "UNSEEN")
+        return [uid.decode() for uid in found[0].split()] if found and found[0] else []
+
+    def unhandled_keys(self) -> list[str]:
+        """Unseen messages' UIDs only: the sensor asks every minute, bodies stay put."""
+        with self._session() as client:
+            return self._unseen(client)
+
     def unhandled(self) -> list[RawMail]:
         with self._session() as client:
-            _, found = client.uid("SEARCH", "UNSEEN")
-            uids = found[0].split() if found and found[0] else []
+            uids = self._unseen(client)
             mails = []
             for uid in uids:
                 _, parts = client.uid("FETCH", uid, "(BODY.PEEK[])")
                 data = next((p[1] for p in parts if isinstance(p, tuple)), None)
                 if isinstance(data, bytes):
-                    mails.append(RawMail(key=uid.decode(), data=data))
+                    mails.append(RawMail(key=uid, data=data))
             return mails
 
     def mark_handled(self, key: str) -> None:
