@@ -16,8 +16,13 @@ from directory_pipeline.defs.analytics import (
     live_rates,
     success_rate_chart,
 )
+from directory_pipeline.defs.automation import fleet_automation
 from directory_pipeline.defs.checks import repair_job_results
-from directory_pipeline.defs.directory_catalog import directory_catalog
+from directory_pipeline.defs.directory_catalog import (
+    directory_catalog,
+    directory_catalog_sensor,
+    refresh_directory_catalog,
+)
 from directory_pipeline.defs.job_lifecycle import (
     cancelled_job_run_sensor,
     failed_job_run_sensor,
@@ -70,11 +75,14 @@ defs = dg.Definitions(
         submit_listings,
         resubmit_directory,
         repair_job_results,
+        refresh_directory_catalog,
         partition_retention,
         verification_mail,
         follow_listings,
     ],
     sensors=[
+        directory_catalog_sensor,
+        fleet_automation,
         sqs_job_sensor,
         verification_mail_sensor,
         listing_presence_sensor,
@@ -85,4 +93,6 @@ defs = dg.Definitions(
     ],
     schedules=[nightly_partition_retention],
     resources=resources_for(DEPLOYMENT),
+    # Runs started by the automation sensor too: every step in the run's own process.
+    executor=dg.in_process_executor,
 )

@@ -28,8 +28,11 @@ SNAPSHOT = {
         "partition_retention",
         "verification_mail",
         "follow_listings",
+        "refresh_directory_catalog",
     },
     "sensors": {
+        "directory_catalog_sensor",
+        "fleet_automation",
         "sqs_job_sensor",
         "pending_jobs_sensor",
         "stalled_jobs_sensor",

@@ -9,9 +9,10 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
+from directory_pipeline.defs.automation import AFTER_EACH_JOB, WITH_ITS_INPUTS
 from directory_pipeline.defs.presence import listing_presence
 from directory_pipeline.defs.resources import AnalyticsResource, SupabaseResource
-from directory_pipeline.defs.submissions import listing_submission
+from directory_pipeline.defs.submissions import listing_submission, paid_job
 
 _OUTCOMES = "read_parquet('{root}/submissions/*/*.parquet', hive_partitioning = false)"
 
@@ -37,7 +38,8 @@ def _publish(analytics: AnalyticsResource, name: str, frame: pd.DataFrame) -> di
 
 
 @dg.asset(
-    deps=[listing_submission],
+    deps=[listing_submission, paid_job],
+    automation_condition=AFTER_EACH_JOB,
     group_name="analytics",
     kinds={"duckdb", "parquet"},
     description="Success rate per directory and tier: submitted or live over all outcomes.",
@@ -59,7 +61,8 @@ def directory_success_rates(analytics: AnalyticsResource) -> dg.MaterializeResul
 
 
 @dg.asset(
-    deps=[listing_submission],
+    deps=[listing_submission, paid_job],
+    automation_condition=AFTER_EACH_JOB,
     group_name="analytics",
     kinds={"duckdb", "parquet"},
     description="One row per job: package and how many directories ended in each status.",
@@ -116,6 +119,7 @@ def _published_chart(
 
 @dg.asset(
     deps=[directory_success_rates],
+    automation_condition=WITH_ITS_INPUTS,
     group_name="analytics",
     kinds={"matplotlib"},
     description="Bar chart of success rate per directory, shown here and saved as PNG.",
@@ -137,6 +141,7 @@ def success_rate_chart(analytics: AnalyticsResource) -> dg.MaterializeResult:
 
 @dg.asset(
     deps=[listing_presence],
+    automation_condition=WITH_ITS_INPUTS,
     group_name="analytics",
     kinds={"postgres", "parquet"},
     description=(
@@ -161,6 +166,7 @@ def live_rates(analytics: AnalyticsResource, supabase: SupabaseResource) -> dg.M
 
 @dg.asset(
     deps=[live_rates],
+    automation_condition=WITH_ITS_INPUTS,
     group_name="analytics",
     kinds={"matplotlib"},
     description="Bar chart of the live rate per directory (and its median hours to live).",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
@@ -136,6 +137,10 @@ class Catalog(BaseModel):
 
     def tier(self, package: Package) -> PackageTier:
         return next(t for t in self.packages if t.package is package)
+
+    def digest(self) -> str:
+        """A short fingerprint of the content (not the file's formatting)."""
+        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()[:16]
 
     def directory(self, slug: str) -> DirectoryEntry:
         for entry in self.directories:

@@ -19,7 +19,6 @@ from pathlib import Path
 
 import psutil
 
-from directory_pipeline.domain import load_catalog
 from directory_pipeline.local.dagster_dev import DagsterDev
 from directory_pipeline.local.llm_server import MODEL_ALIAS, LocalLlm, local_llm_available
 from directory_pipeline.local.mail_server import LOCAL_VERIFICATION_ADDRESS, LocalMailServer
@@ -32,7 +31,6 @@ from directory_pipeline.queue.sqs import create_queues, sqs_client
 from directory_pipeline.sandbox import write_sandbox_catalog
 from directory_pipeline.settings import Settings, stack_file, tuning_from_environment
 from directory_pipeline.state_dir import STATE_DIR_ENV
-from directory_pipeline.store.directories import DirectoryStore
 from directory_pipeline.store.migrate import migrate
 
 DEFAULT_UI_PORT = 3000
@@ -182,7 +180,6 @@ class LocalStack:
             deployment="local",
             **tuning_from_environment(),  # type: ignore[arg-type]
         )
-        DirectoryStore(dsn).upsert(load_catalog(catalog_path).directories)
         self._write_state(ports, running=True)
 
         self.dagster = DagsterDev(
