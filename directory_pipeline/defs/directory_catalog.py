@@ -55,13 +55,13 @@ refresh_directory_catalog = dg.define_asset_job(
 )
 
 
-def _materialized_digest(instance: dg.DagsterInstance) -> tuple[str | None, int]:
-    """The digest the last materialization wrote, and that event's storage id (0: none)."""
+def _materialized_digest(instance: dg.DagsterInstance) -> tuple[str | None, float]:
+    """The digest the last materialization wrote, and when (0: never)."""
     event = instance.get_latest_materialization_event(directory_catalog.key)
     if event is None or event.asset_materialization is None:
-        return None, 0
+        return None, 0.0
     value = event.asset_materialization.metadata.get(CATALOG_DIGEST)
-    return (str(value.value) if value is not None else None), int(event.storage_id or 0)
+    return (str(value.value) if value is not None else None), event.timestamp
 
 
 @dg.sensor(
@@ -82,7 +82,7 @@ def directory_catalog_sensor(
     except Exception as exc:  # a broken file is staff's to fix; the table keeps the last one
         return dg.SensorResult(skip_reason=f"the directory catalog could not be loaded: {exc}")
     digest = directories.digest()
-    written, storage_id = _materialized_digest(context.instance)
+    written, written_at = _materialized_digest(context.instance)
     additions = partition_requests(context.instance, [], [d.slug for d in directories.directories])
     if written == digest:
         return dg.SensorResult(
@@ -92,6 +92,6 @@ def directory_catalog_sensor(
     # Keyed by what was last written too, so a catalog changed back to an earlier version
     # is written again; a failed run is not retried until the catalog or the table changes.
     return dg.SensorResult(
-        run_requests=[dg.RunRequest(run_key=f"{digest}-{storage_id}")],
+        run_requests=[dg.RunRequest(run_key=f"{digest}-{written_at:.6f}")],
         dynamic_partitions_requests=additions,
     )
