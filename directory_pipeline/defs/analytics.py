@@ -2,19 +2,22 @@
 live, and charts for the UI."""
 
 import base64
-import io
-from typing import Any
 
 import dagster as dg
 import duckdb
 import pandas as pd
 
+from directory_pipeline.analytics import charts
 from directory_pipeline.defs.automation import AFTER_EACH_JOB, WITH_ITS_INPUTS
 from directory_pipeline.defs.presence import listing_presence
 from directory_pipeline.defs.resources import AnalyticsResource, SupabaseResource
 from directory_pipeline.defs.submissions import listing_submission, paid_job
 
-_OUTCOMES = "read_parquet('{root}/submissions/*/*.parquet', hive_partitioning = false)"
+# union_by_name: files written before a column was added lack it (it reads as null).
+_OUTCOMES = (
+    "read_parquet('{root}/submissions/*/*.parquet', hive_partitioning = false, "
+    "union_by_name = true)"
+)
 
 
 def _query(analytics: AnalyticsResource, sql: str) -> pd.DataFrame:
@@ -84,28 +87,11 @@ def job_summaries(analytics: AnalyticsResource) -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata=_publish(analytics, "job_summaries", frame))
 
 
-def _bar_figure(bars: int) -> tuple[Any, Any]:
-    """A matplotlib figure (no display) tall enough for `bars` horizontal bars."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
-
-    return plt.subplots(figsize=(8, max(2.5, 0.35 * bars + 1)))
-
-
 def _published_chart(
-    analytics: AnalyticsResource, figure: Any, name: str, alt: str
+    analytics: AnalyticsResource, png: bytes, name: str, alt: str
 ) -> dg.MaterializeResult:
-    """The figure as `<name>.png` beside the analyst tables and inline in the asset's
-    metadata."""
-    from matplotlib import pyplot as plt
-
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=110)
-    plt.close(figure)
-    png = buffer.getvalue()
+    """`png` as `<name>.png` beside the analyst tables and inline in the asset's metadata."""
+    analytics.path.mkdir(parents=True, exist_ok=True)
     path = analytics.path / f"{name}.png"
     path.write_bytes(png)
     encoded = base64.b64encode(png).decode()
@@ -113,7 +99,22 @@ def _published_chart(
         metadata={
             "chart": dg.MetadataValue.md(f"![{alt}](data:image/png;base64,{encoded})"),
             "path": dg.MetadataValue.path(str(path)),
+            "png_bytes": dg.MetadataValue.int(len(png)),
         }
+    )
+
+
+def _table(analytics: AnalyticsResource, name: str) -> pd.DataFrame:
+    path = analytics.path / f"{name}.parquet"
+    return pd.read_parquet(path) if path.exists() else pd.DataFrame()
+
+
+def _outcome_rows(analytics: AnalyticsResource) -> pd.DataFrame:
+    return _query(
+        analytics,
+        """
+        select directory_slug, package, status, submitted_at, recorded_at, duration_s
+        from {outcomes}""",
     )
 
 
@@ -125,18 +126,57 @@ def _published_chart(
     description="Bar chart of success rate per directory, shown here and saved as PNG.",
 )
 def success_rate_chart(analytics: AnalyticsResource) -> dg.MaterializeResult:
-    path = analytics.path / "directory_success_rates.parquet"
-    frame = pd.read_parquet(path) if path.exists() else pd.DataFrame()
-    figure, axis = _bar_figure(len(frame))
-    if frame.empty:
-        axis.text(0.5, 0.5, "no outcomes yet", ha="center", va="center")
-        axis.set_axis_off()
-    else:
-        ordered = frame.sort_values("success_rate")
-        axis.barh(ordered["directory_slug"], ordered["success_rate"], color="#3b7dd8")
-        axis.set_xlim(0, 1)
-        axis.set_xlabel("submitted or live / all outcomes")
-    return _published_chart(analytics, figure, "success_rate_chart", "success rate")
+    png = charts.success_rate_png(_table(analytics, "directory_success_rates"))
+    return _published_chart(analytics, png, "success_rate_chart", "success rate")
+
+
+@dg.asset(
+    deps=[listing_submission, paid_job],
+    automation_condition=AFTER_EACH_JOB,
+    group_name="analytics",
+    kinds={"matplotlib"},
+    description=(
+        "Heatmap of the success rate per directory and day (per week beyond a month of "
+        "outcomes): is a directory getting worse? Each cell says successes/outcomes; grey: "
+        "no outcome that day. Saved as PNG."
+    ),
+)
+def success_rate_history_chart(analytics: AnalyticsResource) -> dg.MaterializeResult:
+    png = charts.success_rate_history_png(_outcome_rows(analytics))
+    return _published_chart(
+        analytics, png, "success_rate_history_chart", "success rate per directory and day"
+    )
+
+
+@dg.asset(
+    deps=[listing_submission, paid_job],
+    automation_condition=AFTER_EACH_JOB,
+    group_name="analytics",
+    kinds={"matplotlib"},
+    description=(
+        "Stacked bars of how each package's outcomes ended (submitted, live, needs review, "
+        "rejected, skipped, failed), as shares with counts. Saved as PNG."
+    ),
+)
+def outcome_mix_chart(analytics: AnalyticsResource) -> dg.MaterializeResult:
+    png = charts.outcome_mix_png(_outcome_rows(analytics))
+    return _published_chart(analytics, png, "outcome_mix_chart", "outcome mix per package")
+
+
+@dg.asset(
+    deps=[listing_submission, paid_job],
+    automation_condition=AFTER_EACH_JOB,
+    group_name="analytics",
+    kinds={"matplotlib"},
+    description=(
+        "How long one directory's attempt takes, per directory: box of the seconds per "
+        "attempt (whiskers at p10 and p90), labelled with median, p90 and count. Saved as "
+        "PNG."
+    ),
+)
+def submission_time_chart(analytics: AnalyticsResource) -> dg.MaterializeResult:
+    png = charts.submission_time_png(_outcome_rows(analytics))
+    return _published_chart(analytics, png, "submission_time_chart", "seconds per attempt")
 
 
 @dg.asset(
@@ -172,20 +212,5 @@ def live_rates(analytics: AnalyticsResource, supabase: SupabaseResource) -> dg.M
     description="Bar chart of the live rate per directory (and its median hours to live).",
 )
 def live_rate_chart(analytics: AnalyticsResource) -> dg.MaterializeResult:
-    path = analytics.path / "live_rates.parquet"
-    frame = pd.read_parquet(path) if path.exists() else pd.DataFrame()
-    if not frame.empty:
-        wanted = (frame["grouping"] == "directory") & frame["live_rate"].notna()
-        frame = pd.DataFrame(frame.loc[wanted])
-    figure, axis = _bar_figure(len(frame))
-    if frame.empty:
-        axis.text(0.5, 0.5, "no listing followed to the end yet", ha="center", va="center")
-        axis.set_axis_off()
-    else:
-        ordered = frame.sort_values("live_rate")
-        bars = axis.barh(ordered["key"], ordered["live_rate"], color="#2e9e6a")
-        labels = [f"{h:g} h" if pd.notna(h) else "" for h in ordered["median_hours_to_live"]]
-        axis.bar_label(bars, labels=labels, padding=3, fontsize=8)
-        axis.set_xlim(0, 1.15)
-        axis.set_xlabel("live / followed to the end (label: median hours to live)")
-    return _published_chart(analytics, figure, "live_rate_chart", "live rate")
+    png = charts.live_rate_png(_table(analytics, "live_rates"))
+    return _published_chart(analytics, png, "live_rate_chart", "live rate")
