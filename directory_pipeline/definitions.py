@@ -14,7 +14,10 @@ from directory_pipeline.defs.analytics import (
     job_summaries,
     live_rate_chart,
     live_rates,
+    outcome_mix_chart,
+    submission_time_chart,
     success_rate_chart,
+    success_rate_history_chart,
 )
 from directory_pipeline.defs.automation import fleet_automation
 from directory_pipeline.defs.checks import repair_job_results
@@ -68,6 +71,9 @@ defs = dg.Definitions(
         directory_success_rates,
         job_summaries,
         success_rate_chart,
+        success_rate_history_chart,
+        outcome_mix_chart,
+        submission_time_chart,
         live_rates,
         live_rate_chart,
     ],
