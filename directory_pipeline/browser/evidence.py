@@ -122,7 +122,13 @@ def evidence_json(record: dict[str, Any]) -> bytes:
 # -- taking the page's picture -------------------------------------------------------------
 
 _FRAME_HTML_JS = "() => '<!doctype html>\\n' + document.documentElement.outerHTML"
-PREVIEW_WIDTH_PX = 480
+# The preview goes base64 into every `listing_submission` (and `listing_presence`)
+# materialization, so the event log keeps one per attempt: 320 px at quality 50 keeps the
+# site's name, headings and the form's layout recognisable in 3-6 KB on the sandbox sites and
+# busy real-world forms (480 px at quality 55 took 7-11 KB); a page that would not fit the cap
+# (dense imagery) steps down to quality 40 and 30, then 240 and 160 px.
+PREVIEW_WIDTH_PX = 320
+PREVIEW_MAX_BYTES = 6_000
 # JPEG at this quality keeps every word of a confirmation legible; against PNG it costs
 # about a third less CPU to take (Chromium encodes it) and to read back for the preview.
 SCREENSHOT_JPEG_QUALITY = 85
@@ -135,20 +141,33 @@ class PageEvidence:
     url: str
     screenshot_jpeg: bytes
     html: str  # sanitised: cannot execute when opened
-    preview_jpeg: bytes  # a few kilobytes, for the UI
+    preview_jpeg: bytes  # at most PREVIEW_MAX_BYTES, for the UI and the event log
 
 
-def small_preview(screenshot: bytes, width: int = PREVIEW_WIDTH_PX) -> bytes:
-    """A small JPEG of the top of a screenshot, for the run's event log."""
+def small_preview(
+    screenshot: bytes, width: int = PREVIEW_WIDTH_PX, max_bytes: int = PREVIEW_MAX_BYTES
+) -> bytes:
+    """A small JPEG of the top of a screenshot, for the run's event log: at most `max_bytes`
+    (lower quality, then narrower, until it fits; the smallest step is returned anyway)."""
+    steps = [(width, 40), (width, 30), (width * 3 // 4, 30), (width // 2, 30)]
+    preview = _preview(screenshot, width, 50)
+    for step_width, quality in steps:
+        if len(preview) <= max_bytes:
+            break
+        preview = _preview(screenshot, step_width, quality)
+    return preview
+
+
+def _preview(screenshot: bytes, width: int, quality: int) -> bytes:
     from PIL import Image
 
     with Image.open(io.BytesIO(screenshot)) as image:
         image.draft("RGB", (width, width))  # a JPEG decodes at 1/2, 1/4, 1/8 scale if enough
         top = image.crop((0, 0, image.width, min(image.height, int(image.width * 0.75))))
         height = max(1, round(top.height * width / top.width))
-        small = top.convert("RGB").resize((width, height))
+        small = top.convert("RGB").resize((width, height), Image.Resampling.LANCZOS)
         out = io.BytesIO()
-        small.save(out, format="JPEG", quality=55, optimize=True)
+        small.save(out, format="JPEG", quality=quality, optimize=True, progressive=True)
     return out.getvalue()
 
 
