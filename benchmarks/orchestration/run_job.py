@@ -25,6 +25,7 @@ import psutil
 
 from directory_pipeline.defs.resources import (
     AnalyticsResource,
+    HealthPolicyResource,
     SubmissionEngineResource,
     SupabaseResource,
 )
@@ -97,6 +98,7 @@ def run_once(work: Path, parallel: int, dsn: str, sandbox: SandboxServer) -> dic
             evidence_root=str(work / "evidence"), max_parallel=parallel
         ),
         "analytics": AnalyticsResource(root=str(work / "analytics")),
+        "health_policy": HealthPolicyResource(),
     }
     with PeakRss() as rss:
         started = time.perf_counter()

@@ -31,7 +31,11 @@ COLUMNS = [
     "plan_fingerprint",
     "duration_s",
     "recorded_at",
+    "reason_code",
+    "mapping_confidence",
 ]
+"""`reason_code` is the judge's `Reason` for the last attempt; `mapping_confidence` the mean
+confidence of the fields the plan filled. Files written before they existed lack both."""
 
 
 def outcome_file(root: Path, job_id: uuid.UUID, directory_slug: str) -> Path:
@@ -46,6 +50,9 @@ def write_outcome(
     outcome: SubmissionOutcome,
     plan_source: str | None,
     duration_s: float | None,
+    *,
+    reason_code: str | None = None,
+    mapping_confidence: float | None = None,
 ) -> Path:
     row = {
         "job_id": str(job_id),
@@ -63,6 +70,8 @@ def write_outcome(
         "plan_fingerprint": outcome.plan_fingerprint,
         "duration_s": duration_s,
         "recorded_at": dt.datetime.now(dt.UTC),
+        "reason_code": reason_code,
+        "mapping_confidence": mapping_confidence,
     }
     path = outcome_file(root, job_id, directory.slug)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -97,6 +106,7 @@ def rewrite_outcome(
     """Record a later outcome of the same attempt (confirmed by mail, seen live) over
     `previous` (its `recorded_outcome`), keeping the package, plan source and duration."""
     duration = previous.get("duration_s")
+    confidence = previous.get("mapping_confidence")
     return write_outcome(
         root,
         job_id,
@@ -105,6 +115,8 @@ def rewrite_outcome(
         outcome,
         previous.get("plan_source"),
         None if duration is None else float(duration),
+        reason_code=previous.get("reason_code"),
+        mapping_confidence=None if confidence is None else float(confidence),
     )
 
 

@@ -62,6 +62,7 @@ class SubmissionResult(BaseModel):
     filled: dict[str, str] = {}
     timings: dict[str, float] = {}
     plan_source: str | None = None
+    mapping_confidence: float | None = None  # mean confidence of the fields the plan filled
     blocked_requests: list[str] = []
     submit_request: str | None = None
     reused: bool = False
@@ -227,6 +228,7 @@ class SubmissionEngine:
                 filled=record.report.filled,
                 timings=record.timings,
                 plan_source=_plan_source(record.plan),
+                mapping_confidence=_mapping_confidence(record.plan),
                 blocked_requests=blocked,
                 submit_request=record.submit_request,
                 preview_jpeg_b64=(
@@ -302,6 +304,13 @@ class SubmissionEngine:
             plan_fingerprint=record.plan.fingerprint if record.plan else None,
         )
         return outcome.stamped() if status is SubmissionStatus.SUBMITTED else outcome
+
+
+def _mapping_confidence(plan: FormPlan | None) -> float | None:
+    if plan is None:
+        return None
+    filled = [d.confidence for d in plan.decisions if d.action != "leave"]
+    return round(sum(filled) / len(filled), 3) if filled else None
 
 
 def _plan_source(plan: FormPlan | None) -> str | None:

@@ -1,6 +1,7 @@
 """Paid jobs and their per-directory submissions: the assets staff watch in the UI."""
 
 import uuid
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -8,6 +9,7 @@ import dagster as dg
 from pydantic import Field
 
 from directory_pipeline.analytics.drift import job_results_drift
+from directory_pipeline.browser.engine import SubmissionResult
 from directory_pipeline.browser.shared_chromium import SharedChromium
 from directory_pipeline.defs.partitions import (
     JOB_TAG,
@@ -18,11 +20,13 @@ from directory_pipeline.defs.partitions import (
 from directory_pipeline.defs.resources import (
     AnalyticsResource,
     CatalogResource,
+    HealthPolicyResource,
     SubmissionEngineResource,
     SupabaseResource,
 )
 from directory_pipeline.domain import SubmissionOutcome, SubmissionStatus
 from directory_pipeline.domain.job import JobStatus
+from directory_pipeline.health.holds import held_directories
 from directory_pipeline.paid_jobs.plan import JobNotRunnable, JobPlan, plan_job
 from directory_pipeline.paid_jobs.recording import record, settle
 from directory_pipeline.paid_jobs.worker_pool import DirectoryDone, submit_all
@@ -131,6 +135,7 @@ def paid_job(
     engine: SubmissionEngineResource,
     analytics: AnalyticsResource,
     catalog: CatalogResource,
+    health_policy: HealthPolicyResource,
 ) -> dg.MaterializeResult:
     job_id = uuid.UUID(context.partition_key)
     with supabase.claim(ClaimKind.JOB_RUN, str(job_id)) as claimed:
@@ -140,7 +145,9 @@ def paid_job(
                 metadata={"skipped": dg.MetadataValue.text("another run of this job is active")},
                 check_results=[job_results_check(supabase.jobs(), analytics.path, job_id)],
             )
-        return _run_job(context, config, supabase, job_id, engine, analytics, catalog)
+        return _run_job(
+            context, config, supabase, job_id, engine, analytics, catalog, health_policy
+        )
 
 
 def _run_job(
@@ -151,6 +158,7 @@ def _run_job(
     engine: SubmissionEngineResource,
     analytics: AnalyticsResource,
     catalog: CatalogResource,
+    health_policy: HealthPolicyResource,
 ) -> dg.MaterializeResult:
     results = supabase.results()
     try:
@@ -176,13 +184,19 @@ def _run_job(
     statuses: list[SubmissionStatus] = []
     unrecorded: list[str] = []
     force = set(slugs) if config.force else set()
+    held = _held_by_health(
+        plan, supabase, health_policy, results.result_statuses(job_id), staff_rerun, config
+    )
     # One Chromium for the run; each worker opens its directories' contexts in it.
     with SharedChromium(engine.chromium_executable_path or None) as browser:
-        for done in submit_all(
-            plan,
-            engine.engine_factory(supabase, browser),
-            max_parallel=engine.max_parallel,
-            force=force,
+        for done in chain(
+            held,
+            submit_all(
+                plan,
+                engine.engine_factory(supabase, browser),
+                max_parallel=engine.max_parallel,
+                force=force,
+            ),
         ):
             if done.result.busy:
                 context.log.warning(f"{done.directory.slug}: another worker holds it; not recorded")
@@ -213,6 +227,45 @@ def _run_job(
         },
         check_results=[job_results_check(supabase.jobs(), analytics.path, job_id)],
     )
+
+
+def _held_by_health(
+    plan: JobPlan,
+    supabase: SupabaseResource,
+    health_policy: HealthPolicyResource,
+    recorded: dict[str, SubmissionStatus],
+    staff_rerun: bool,
+    config: SubmissionRunConfig,
+) -> list[DirectoryDone]:
+    """Directories whose health checks hold them, taken out of `plan` and returned as
+    `skipped` outcomes. A directory this job already settled keeps its record, and a
+    directory staff name in a re-run is tried: they chose it."""
+    store = supabase.health()
+    holds = held_directories(store.latest(), store.reenabled_at(), health_policy.policy())
+    chosen = set(config.directories) if staff_rerun else set()
+    skipped = [
+        d
+        for d in plan.directories
+        if d.slug in holds
+        and d.slug not in chosen
+        and not (d.slug in recorded and recorded[d.slug].settles_directory)
+    ]
+    plan.directories = [d for d in plan.directories if d not in skipped]
+    return [
+        DirectoryDone(
+            directory=d,
+            result=SubmissionResult(
+                outcome=SubmissionOutcome(
+                    status=SubmissionStatus.SKIPPED,
+                    directory_slug=d.slug,
+                    reason=holds[d.slug],
+                    attempts=0,
+                )
+            ),
+            duration_s=0.0,
+        )
+        for d in skipped
+    ]
 
 
 def job_results_check(

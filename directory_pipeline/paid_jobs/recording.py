@@ -71,6 +71,8 @@ def record(
         outcome,
         done.result.plan_source,
         done.duration_s,
+        reason_code=done.result.reason.value if done.result.reason else None,
+        mapping_confidence=done.result.mapping_confidence,
     )
 
 

@@ -11,6 +11,7 @@ import pytest
 from directory_pipeline.defs.resources import (
     AnalyticsResource,
     CatalogResource,
+    HealthPolicyResource,
     JobPolicyResource,
     SqsResource,
     SubmissionEngineResource,
@@ -49,5 +50,6 @@ def dagster_env(
         "catalog": CatalogResource(path=str(catalog)),
         # the next tick sees kept messages; a pending job is started at once
         "policy": JobPolicyResource(redelivery_seconds=0, pending_grace_minutes=0),
+        "health_policy": HealthPolicyResource(),
     }
     return {"resources": resources, "dsn": stack_env["DATABASE_URL"], "tmp": tmp_path}

@@ -1,4 +1,4 @@
-"""NearbyGuide: a directory whose form markup changes version on demand (v1 → v2)."""
+"""NearbyGuide: a directory whose form markup changes version on demand (v1 → v2 → v3)."""
 
 from __future__ import annotations
 
@@ -21,8 +21,10 @@ SITE = SandboxSite(
     expected_outcome="submitted",
     tier="enterprise",
     description=(
-        "Its form has two markup versions switched by an admin knob: v2 renames and reorders "
-        "fields and adds a required ZIP code and terms box; stale posts are refused."
+        "Its form has three markup versions switched by an admin knob: v2 renames and "
+        "reorders fields and adds a required ZIP code and terms box; v3 turns the directory "
+        "invitation-only (a required invitation code no profile can answer); stale posts "
+        "are refused."
     ),
 )
 
@@ -94,6 +96,21 @@ FORMS: dict[int, ListingForm] = {
         website_field="homepage",
         guards=(_current_version_only,),
         extra={"categories": CATEGORIES_EN, "version": 2},
+    ),
+    3: ListingForm(
+        site=SITE,
+        theme=THEME,
+        template="sites/nearbyguide_v3.html",
+        rules=(
+            FieldRule("invite_code", required=True),
+            FieldRule("partner_ref", required=True),
+            FieldRule("place_name", required=True),
+            FieldRule("mail", "email", required=True),
+        ),
+        name_field="place_name",
+        email_field="mail",
+        guards=(_current_version_only,),
+        extra={"version": 3},
     ),
 }
 

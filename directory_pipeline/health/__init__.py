@@ -1,0 +1,1 @@
+"""Directory health: how each directory has been answering, and whether it still works."""
