@@ -38,6 +38,7 @@ ENV_VARS: dict[str, str] = {
     "analytics_root": "ANALYTICS_ROOT",
     "submission_parallelism": "SUBMISSION_PARALLELISM",
     "verification_address": "VERIFICATION_ADDRESS",
+    "alert_webhook_url": "ALERT_WEBHOOK_URL",
     "pending_job_grace_minutes": "PENDING_JOB_GRACE_MINUTES",
     "stalled_job_minutes": "STALLED_JOB_MINUTES",
     "sqs_redelivery_seconds": "SQS_REDELIVERY_SECONDS",
@@ -73,6 +74,7 @@ class Settings(BaseModel):
     analytics_root: str | None = None
     submission_parallelism: int = 4
     verification_address: str | None = None  # the shop's mailbox for verification mail
+    alert_webhook_url: str | None = None  # Slack-compatible webhook for fleet alerts
     pending_job_grace_minutes: int = 10
     stalled_job_minutes: int = 15
     sqs_redelivery_seconds: int = 10
