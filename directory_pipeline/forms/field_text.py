@@ -157,3 +157,10 @@ def matches_not_included(text: str, phrases: Iterable[str]) -> list[str]:
                 kept.append(phrase)
                 break
     return kept
+
+
+def stem_matches(text: str, stems: Iterable[str]) -> list[str]:
+    """The stems that begin a word of `text`: "urodzen" in "Miejsce urodzenia", "geburt" in
+    "Geburtsort" (inflected and compound words a whole-word phrase cannot list)."""
+    words = normalise(text).split()
+    return [s for s in stems if any(w.startswith(s) for w in words)]

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import itertools
 import re
+from enum import IntEnum
+from functools import lru_cache
 from typing import NamedTuple, cast
 
 from directory_pipeline.domain.profile import ProfileKey
@@ -21,19 +23,26 @@ from directory_pipeline.forms.field_text import (
     matches,
     matches_not_included,
     name_tokens,
+    stem_matches,
 )
 from directory_pipeline.forms.field_text import texts as _texts
+from directory_pipeline.forms.language import page_languages
 from directory_pipeline.forms.options import option_list_kind
 from directory_pipeline.forms.plan import FieldDecision
 from directory_pipeline.forms.schema import FormField, FormSchema
 from directory_pipeline.forms.vocabulary import (
     ATTRIBUTE_PHRASES,
+    BILLING_ADDRESS_STEMS,
     BUSINESS_PHRASES,
+    DELIVERY_ADDRESS_STEMS,
+    GATED_PHRASES,
     HOUSE_NUMBER_PHRASES,
     NAME_TOKENS,
     NEVER_FILL,
+    NEVER_FILL_STEMS,
     PERSON_STRONG,
     PERSON_WEAK,
+    SECOND_ORDINALS,
     SECOND_PHONE_WORDS,
     WEEKDAYS,
     normalise,
@@ -105,8 +114,18 @@ def compatible(field: FormField, key: str) -> bool:
     return field.kind in COMPATIBLE.get(key, set())
 
 
-def _matched_phrase(text: str, key: str, length: int) -> str:
-    return next(p for p in matches(text, ATTRIBUTE_PHRASES[key]) if len(p) == length)
+@lru_cache(maxsize=256)
+def attribute_phrases(languages: frozenset[str]) -> dict[str, list[str]]:
+    """The attribute phrases, with the short words that name a key only in one of the
+    page's languages ("kraj" is a Czech region and a Polish country)."""
+    table = {key: list(phrases) for key, phrases in ATTRIBUTE_PHRASES.items()}
+    for key, words in GATED_PHRASES.items():
+        table[key] += [word for word, used_in in words.items() if languages & set(used_in)]
+    return table
+
+
+def _matched_phrase(text: str, phrases: list[str], length: int) -> str:
+    return next(p for p in matches(text, phrases) if len(p) == length)
 
 
 # Words that make a description the short one ("Short business description", "Descripción
@@ -139,23 +158,28 @@ def _says_short(text: str) -> bool:
 _PARENTHESES = re.compile(r"\([^)]*\)")
 
 
-def _key_from_text(text: str, legend: str = "") -> tuple[str | None, str]:
+def _key_from_text(
+    text: str, legend: str = "", languages: frozenset[str] = frozenset()
+) -> tuple[str | None, str]:
     """Key named by a piece of text, by tier; (None, why) when nothing or a tie. What is in
     parentheses only counts when the rest names nothing ("Postcode (where you trade)")."""
     bare = _PARENTHESES.sub(" ", text)
     if bare != text and normalise(bare):
-        key, how = _key_from_words(bare, legend)
+        key, how = _key_from_words(bare, legend, languages)
         if key or how:
             return key, how
-    return _key_from_words(text, legend)
+    return _key_from_words(text, legend, languages)
 
 
-def _key_from_words(text: str, legend: str) -> tuple[str | None, str]:
-    key, length, ambiguous = longest(text, ATTRIBUTE_PHRASES)
+def _key_from_words(text: str, legend: str, languages: frozenset[str]) -> tuple[str | None, str]:
+    attributes = attribute_phrases(languages)
+    key, length, ambiguous = longest(text, attributes)
     if key == "description" and _says_short(text):
         return "short_description", "label (short)"
     longer_business = [p for p in matches(text, BUSINESS_PHRASES) if len(p) > length]
-    if key and any(f" {_matched_phrase(text, key, length)} " in f" {p} " for p in longer_business):
+    if key and any(
+        f" {_matched_phrase(text, attributes[key], length)} " in f" {p} " for p in longer_business
+    ):
         return "business_name", "label"  # "Trade name" is a name, not a trade
     if key and not ambiguous:
         generic_line = matches(text, ["line 1", "line 2"])
@@ -239,6 +263,8 @@ def _excluded(field: FormField, schema: FormSchema) -> Exclusion:
                 continue
         # "Telefon inkl. Vorwahl" is a whole phone; "with our link back" still asks a link.
         found = (matches_not_included if kind == "other" else matches)(own, phrases)
+        if not found and kind in NEVER_FILL_STEMS:
+            found = stem_matches(own, NEVER_FILL_STEMS[kind])
         if not found and kind in GROUP_EXCLUSIONS:
             found = matches(around, phrases)
         if not found or (kind == "other" and field.kind == "file" and matches(own, ["logo"])):
@@ -316,9 +342,11 @@ def _adjust_for_kind(field: FormField, key: str) -> str:
     return key
 
 
-def _text_decision(field: FormField) -> tuple[str | None, str]:
+def _text_decision(
+    field: FormField, languages: frozenset[str] = frozenset()
+) -> tuple[str | None, str]:
     for text in _texts(field):
-        key, how = _key_from_text(text, field.sources.legend)
+        key, how = _key_from_text(text, field.sources.legend, languages)
         if key or how:
             return key, how
     legend = field.sources.legend
@@ -351,7 +379,7 @@ def decide(field: FormField, schema: FormSchema) -> FieldDecision | None:
         return _fill(field, auto, 0.97, f"autocomplete={field.autocomplete!r}")
 
     all_text = " ".join(_texts(field))
-    text_key, how = _text_decision(field)
+    text_key, how = _text_decision(field, page_languages(schema))
     if text_key:
         text_key = _adjust_for_kind(field, text_key)
         if (
@@ -534,8 +562,12 @@ ADDRESS_KEYS = {"address_line1", "address_line2", "city", "postal_code", "region
 
 
 def _fills(decisions: dict[str, FieldDecision], field: FormField, key: str) -> bool:
+    return _fills_one_of(decisions, field, {key})
+
+
+def _fills_one_of(decisions: dict[str, FieldDecision], field: FormField, keys: set[str]) -> bool:
     decision = decisions.get(field.key)
-    return decision is not None and decision.action == "fill" and decision.profile_key == key
+    return decision is not None and decision.action == "fill" and decision.profile_key in keys
 
 
 def _name_stem(field: FormField) -> tuple[str, ...]:
@@ -597,18 +629,56 @@ def _one_town(fields: list[FormField], decisions: dict[str, FieldDecision]) -> N
             decisions[field.key] = FieldDecision.leave(field.key, "part of a town beside the town")
 
 
+class AddressRole(IntEnum):
+    """Whose address a block of fields is, by its legend: the business's own, one for
+    invoices or post, or one to deliver to."""
+
+    OWN = 0
+    BILLING = 1
+    DELIVERY = 2
+
+
+def address_role(legend: str) -> AddressRole:
+    if stem_matches(legend, DELIVERY_ADDRESS_STEMS):
+        return AddressRole.DELIVERY
+    if matches(legend, SECONDARY_ADDRESS_WORDS) or stem_matches(legend, BILLING_ADDRESS_STEMS):
+        return AddressRole.BILLING
+    return AddressRole.OWN
+
+
+# The fields that make an address block an address: a lone country select does not.
+STREET_KEYS = {"address_line1", "city", "postal_code"}
+
+
 def _one_address_block(fields: list[FormField], decisions: dict[str, FieldDecision]) -> None:
-    """A second address block (postal, billing) beside the business's own is left alone."""
-    blocks: dict[str, list[FormField]] = {}
-    for field in fields:
-        decision = decisions.get(field.key)
-        if decision is not None and decision.profile_key in ADDRESS_KEYS and field.sources.legend:
-            blocks.setdefault(field.sources.legend, []).append(field)
-    secondary = [legend for legend in blocks if matches(legend, SECONDARY_ADDRESS_WORDS)]
-    if len(blocks) > 1 and len(secondary) < len(blocks):
-        for legend in secondary:
-            for field in blocks[legend]:
-                decisions[field.key] = FieldDecision.leave(field.key, "second address block")
+    """Of the address blocks a form asks (the business's own, billing or postal, delivery),
+    the first role present is the business's address; the blocks of later roles are left
+    alone. A checkout's billing block is kept when there is no own address beside it."""
+    filled = [f for f in fields if _fills_one_of(decisions, f, ADDRESS_KEYS)]
+    roles = {f.key: address_role(f.sources.legend) for f in filled}
+    streets = [roles[f.key] for f in filled if _fills_one_of(decisions, f, STREET_KEYS)]
+    if not streets:
+        return
+    first = min(streets)
+    for field in filled:
+        if roles[field.key] > first:
+            decisions[field.key] = FieldDecision.leave(field.key, "second address block")
+
+
+# What a second person's or a second place's block repeats ("Second contact").
+PERSON_AND_PLACE_KEYS = ADDRESS_KEYS | {
+    "contact_name", "contact_first_name", "contact_last_name", "email", "phone",
+}  # fmt: skip
+
+
+def _second_blocks(fields: list[FormField], decisions: dict[str, FieldDecision]) -> None:
+    """A block whose legend is a second person or place ("Second contact", "Druhá kontaktná
+    osoba") is left alone when the form asks for the first one outside it."""
+    filled = [f for f in fields if _fills_one_of(decisions, f, PERSON_AND_PLACE_KEYS)]
+    second = [f for f in filled if matches(f.sources.legend, SECOND_ORDINALS)]
+    if second and len(second) < len(filled):
+        for field in second:
+            decisions[field.key] = FieldDecision.leave(field.key, "second person or place")
 
 
 # Keys a form may rightly ask twice: a repeated e-mail ("Confirm e-mail"), two street lines
@@ -639,6 +709,7 @@ def _refine_form(fields: list[FormField], decisions: dict[str, FieldDecision]) -
     _split_phones(fields, decisions)
     _one_town(fields, decisions)
     _one_address_block(fields, decisions)
+    _second_blocks(fields, decisions)
     keys = {decisions[f.key].profile_key for f in fields if f.key in decisions}
     _split_street_lines(fields, decisions)
     has_business_name = "business_name" in keys

@@ -1,5 +1,7 @@
-"""The mapper's word lists, loaded from `vocabulary.yaml` (en, es, de, fr, it, pt) and
-`vocabulary_more.yaml` (the other languages), and the one text normalisation they share."""
+"""The mapper's word lists, loaded from `vocabulary.yaml` (en, es, de, fr, it, pt),
+`vocabulary_more.yaml` (the other languages) and `vocabulary_languages.yaml` (words that
+depend on the page's language, word beginnings, secondary blocks), and the one text
+normalisation they share."""
 
 from __future__ import annotations
 
@@ -66,6 +68,15 @@ RECIPROCAL_OPTION_PHRASES: list[str] = _DATA["reciprocal_option"]
 WEEKDAYS: list[str] = _DATA["weekdays"]
 PAID_OPTION_WORDS: list[str] = _DATA["paid_option"]
 NEGATIONS: list[str] = _DATA["negation"]
+
+_LANGUAGE_DATA = _load("vocabulary_languages.yaml")
+LANGUAGE_LETTERS: dict[str, str] = _LANGUAGE_DATA["letters"]
+# key -> word -> the languages in which the word names that key
+GATED_PHRASES: dict[str, dict[str, list[str]]] = _LANGUAGE_DATA["gated"]
+NEVER_FILL_STEMS: dict[str, list[str]] = _LANGUAGE_DATA["never_fill_stems"]
+BILLING_ADDRESS_STEMS: list[str] = _LANGUAGE_DATA["billing_address_stems"]
+DELIVERY_ADDRESS_STEMS: list[str] = _LANGUAGE_DATA["delivery_address_stems"]
+SECOND_ORDINALS: list[str] = _LANGUAGE_DATA["second_ordinals"]
 
 _SIGNS = r"[$€£¥₹₺₽₴₪₩]"
 _CODES = "|".join(sorted(map(re.escape, _DATA["currency"]), key=len, reverse=True))

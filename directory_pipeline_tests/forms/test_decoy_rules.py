@@ -1,0 +1,245 @@
+"""Decoys: fields that say a profile word but are someone else's (a billing or delivery
+address, a second contact, a referrer, a birth place, the city an advert should run in), and
+short words whose meaning depends on the page's language. Each rule is shown on several
+unrelated pages' worth of markup in several languages."""
+
+# ruff: noqa: RUF001  (labels in other languages)
+
+from __future__ import annotations
+
+import pytest
+
+from directory_pipeline.forms.heuristics import AddressRole, address_role
+from directory_pipeline.forms.language import text_languages
+from directory_pipeline.forms.schema import LabelSources
+from directory_pipeline_tests.forms.test_structure_rules import field, options, plan_of
+
+
+def in_block(name: str, label: str, legend: str, kind: str = "text"):
+    return field(name, label, kind, sources=LabelSources(label=label, legend=legend))
+
+
+# --- the page's language, from its letters ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Příjmení Město Ulice a číslo popisné", {"cs"}),
+        ("Názov prevádzky Počet zamestnancov Otváracie hodiny Mesto", {"cs", "sk"}),
+        ("Miejscowość Województwo Kod pocztowy Ulica", {"pl"}),
+        ("Postnr. By Kontaktperson Hjemmeside Nøgleord", {"da", "nb"}),
+        ("Postnr. By Åbningstider Kontaktperson Stiftet år", {"da", "nb", "sv", "fi"}),
+        ("Firma adı Çalışma saatleri İl İlçe Kuruluş yılı", {"tr"}),
+        ("Επωνυμία Πόλη Διεύθυνση", {"el"}),
+        ("Business name Town / City Postcode", set()),
+    ],
+)
+def test_a_page_is_in_the_languages_that_write_its_letters(text: str, expected: set) -> None:
+    assert text_languages(text) == expected
+
+
+# --- short words that name a key in one language only ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("labels", "expected"),
+    [
+        (["Název firmy", "Město", "Kraj"], "region"),  # cs
+        (["Názov prevádzky", "Ulica a číslo", "Kraj"], "region"),  # sk
+        (["Nazwa firmy", "Miejscowość", "Kraj"], "country"),  # pl
+    ],
+)
+def test_kraj_is_a_region_in_czech_and_slovak_and_a_country_in_polish(
+    labels: list[str], expected: str
+) -> None:
+    got = plan_of(*(field(f"f{i}", label) for i, label in enumerate(labels)))
+    assert got["f2"] == ("fill", expected)
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        ["Firmanavn", "Vejnavn og nr.", "Åbningstider", "By"],  # da
+        ["Bedriftsnavn", "Gateadresse", "Nøkkelord", "By"],  # nb
+        ["Fornavn", "Etternavn", "Vilkår", "By"],  # nb
+        ["Firma adı", "Çalışma saatleri", "Posta kodu", "İl"],  # tr
+    ],
+)
+def test_by_and_il_are_the_town_on_danish_norwegian_and_turkish_pages(labels: list[str]) -> None:
+    got = plan_of(*(field(f"f{i}", label) for i, label in enumerate(labels)))
+    assert got["f3"] == ("fill", "city")
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        ["Business name", "Posted by", "By"],  # en: no language, no town
+        ["Nome dell'attività", "Città", "Il tuo ruolo"],  # it article
+        ["Raison sociale", "Téléphone", "Il"],  # fr
+        ["Nazwa firmy", "Miejscowość", "By"],  # pl
+    ],
+)
+def test_the_same_short_words_name_nothing_on_other_pages(labels: list[str]) -> None:
+    got = plan_of(*(field(f"f{i}", label) for i, label in enumerate(labels)))
+    assert got["f2"][1] not in {"city", "region", "country"}
+
+
+# --- word beginnings: birth places and dates in inflecting and compounding languages -------
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Geburtsort",
+        "Miejsce urodzenia właściciela",
+        "Születési hely",
+        "Syntymäpaikka",
+        "Yetkilinin doğum yeri",
+        "Mjesto rođenja vlasnika",
+        "Τόπος γέννησης",
+        "Ägarens födelseort",
+        "City of birth",
+        "Lugar de nacimiento del titular",
+    ],
+)
+def test_a_birth_place_is_never_the_business_city(label: str) -> None:
+    got = plan_of(field("name", "Company name"), field("birth", label), field("city", "City"))
+    assert got["birth"][0] == "leave"
+    assert got["city"] == ("fill", "city")
+
+
+# --- the person who referred you, the place an advert should run ---------------------------
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Ieteicēja vārds",
+        "Imię i nazwisko osoby polecającej",
+        "Jméno toho, kdo vám nás doporučil",
+        "Sizi yönlendiren kişinin adı",
+        "Suosittelijan nimi",
+        "Geworben von (Name)",
+        "¿Quién le recomendó?",
+    ],
+)
+def test_the_referrers_name_is_never_the_contact(label: str) -> None:
+    got = plan_of(field("ref", label), field("mail", "E-mail", "email"))
+    assert got["ref"][0] == "leave"
+
+
+@pytest.mark.parametrize(
+    ("label", "kind"),
+    [
+        ("Mesto, v ktorom chcete inzerovať", "text"),
+        ("Reklam vermek istediğiniz şehir", "text"),
+        ("Ville ciblée par la campagne", "text"),
+        ("Category you want to advertise in (paid upgrade)", "select"),
+        ("Kategória, v ktorej chcete inzerovať (platená pozícia)", "select"),
+        ("Miasto, w którym chcesz się reklamować", "text"),
+    ],
+)
+def test_where_an_advert_should_run_is_not_the_business(label: str, kind: str) -> None:
+    extra = {"options": options("Plumbers", "Cafes")} if kind == "select" else {}
+    got = plan_of(field("target", label, kind, **extra), field("mail", "E-mail", "email"))
+    assert got["target"][0] == "leave"
+
+
+# --- blocks of someone else's fields ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("legend", "role"),
+    [
+        ("Fakturační adresa (pokud se liší)", AddressRole.BILLING),
+        ("Dirección de facturación", AddressRole.BILLING),
+        ("Rēķina adrese", AddressRole.BILLING),
+        ("Fakturaadress", AddressRole.BILLING),
+        ("Διεύθυνση τιμολόγησης", AddressRole.BILLING),
+        ("Adres do korespondencji", AddressRole.BILLING),
+        ("Leveringsadresse", AddressRole.DELIVERY),
+        ("Doručovací adresa", AddressRole.DELIVERY),
+        ("Shipping address", AddressRole.DELIVERY),
+        ("Adresa provozovny", AddressRole.OWN),
+        ("Business address", AddressRole.OWN),
+    ],
+)
+def test_an_address_blocks_legend_says_whose_it_is(legend: str, role: AddressRole) -> None:
+    assert address_role(legend) == role
+
+
+@pytest.mark.parametrize(
+    ("own", "billing", "legend"),
+    [
+        (("Dirección", "Población"), ("Dirección", "Población"), "Dirección de facturación"),
+        (("Gatuadress", "Ort"), ("Gatuadress", "Ort"), "Fakturaadress"),
+        (("Ulica i broj", "Grad"), ("Ulica i broj", "Grad"), "Adresa za dostavu računa"),
+        (("Street address", "Town"), ("Street", "Town"), "Postal address (if different)"),
+    ],
+)
+def test_a_billing_block_beside_the_own_address_is_left(
+    own: tuple[str, str], billing: tuple[str, str], legend: str
+) -> None:
+    got = plan_of(
+        field("street", own[0]),
+        field("town", own[1]),
+        in_block("b_street", billing[0], legend),
+        in_block("b_town", billing[1], legend),
+    )
+    assert got["street"] == ("fill", "address_line1")
+    assert got["town"] == ("fill", "city")
+    assert got["b_street"][0] == "leave"
+    assert got["b_town"][0] == "leave"
+
+
+@pytest.mark.parametrize(
+    ("billing", "delivery"),
+    [
+        ("Fakturační údaje", "Doručovací adresa"),
+        ("Billing details", "Ship to a different address"),
+        ("Date de facturare", "Adresă de livrare"),
+    ],
+)
+def test_a_checkouts_billing_block_is_kept_and_its_delivery_block_left(
+    billing: str, delivery: str
+) -> None:
+    got = plan_of(
+        field("country", "Country", "select", options=options("Germany", "France")),
+        in_block("street", "Street", billing),
+        in_block("city", "City", billing),
+        in_block("d_street", "Street", delivery),
+        in_block("d_city", "City", delivery),
+    )
+    assert got["street"] == ("fill", "address_line1")
+    assert got["city"] == ("fill", "city")
+    assert got["d_street"][0] == "leave"
+    assert got["d_city"][0] == "leave"
+
+
+@pytest.mark.parametrize(
+    ("legend", "labels"),
+    [
+        ("Druhá kontaktná osoba", ("Meno a priezvisko", "E-mail")),
+        ("Second contact (optional)", ("Name", "Email")),
+        ("Második kapcsolattartó", ("Név", "E-mail cím")),
+        ("Zweiter Ansprechpartner", ("Name", "E-Mail")),
+    ],
+)
+def test_a_second_contacts_block_is_left_beside_the_first(
+    legend: str, labels: tuple[str, str]
+) -> None:
+    got = plan_of(
+        field("name", labels[0]),
+        field("mail", labels[1], "email"),
+        in_block("name2", labels[0], legend),
+        in_block("mail2", labels[1], legend, "email"),
+    )
+    assert got["mail"] == ("fill", "email")
+    assert got["mail2"][0] == "leave"
+    assert got["name2"][0] == "leave"
+
+
+def test_a_second_block_alone_is_still_the_only_contact() -> None:
+    got = plan_of(in_block("mail", "Email", "Second step: your details", "email"))
+    assert got["mail"] == ("fill", "email")
