@@ -10,7 +10,7 @@ from typing import Any
 import dagster as dg
 import pytest
 
-from directory_pipeline.alerts.health import HEALTH_ASSET
+from directory_pipeline.alerts.health import HEALTH_ASSET, HEALTH_CHECKS
 from directory_pipeline.defs.alerts import AlertWebhookResource
 from directory_pipeline.defs.resources import SqsResource, SupabaseResource
 from directory_pipeline.local.sqs import LocalSqs
@@ -71,18 +71,24 @@ def instance() -> Iterator[dg.DagsterInstance]:
         yield test_instance
 
 
-@dg.op(
+_HEALTH_CHECKS = [dg.AssetCheckSpec(name, asset=HEALTH_ASSET) for name in HEALTH_CHECKS]
+
+
+@dg.multi_asset_check(
+    specs=_HEALTH_CHECKS,
     config_schema={
         "check": str,
         "directory": str,
         "passed": bool,
         "summary": str,
         "severity": str,
-    }
+    },
 )
-def log_health_evaluation(context: dg.OpExecutionContext) -> None:
-    config = context.op_config
-    context.log_event(
+def health_checks_stand_in(context: dg.AssetCheckExecutionContext) -> Any:
+    """Logs one directory's evaluation on its partition and a summary result per check, the
+    way the lead's `directory_health_checks` does (so the instance holds both kinds)."""
+    config = context.op_execution_context.op_config
+    context.op_execution_context.log_event(
         dg.AssetCheckEvaluation(  # pyright: ignore[reportArgumentType]
             asset_key=dg.AssetKey(HEALTH_ASSET),
             check_name=config["check"],
@@ -92,12 +98,22 @@ def log_health_evaluation(context: dg.OpExecutionContext) -> None:
             metadata={"summary": dg.MetadataValue.text(config["summary"])},
         )
     )
+    for spec in _HEALTH_CHECKS:
+        yield dg.AssetCheckResult(
+            asset_key=HEALTH_ASSET,
+            check_name=spec.name,
+            passed=config["passed"] or spec.name != config["check"],
+        )
 
 
-@dg.job
-def health_evaluations() -> None:
-    """Logs one health-check evaluation, the way the lead's health run logs each one."""
-    log_health_evaluation()
+_health_defs = dg.Definitions(
+    assets=[dg.AssetSpec(HEALTH_ASSET, partitions_def=dg.DynamicPartitionsDefinition(name="d"))],
+    asset_checks=[health_checks_stand_in],
+    jobs=[
+        dg.define_asset_job("health_evaluations", selection=dg.AssetSelection.all_asset_checks())
+    ],
+)
+health_evaluations = _health_defs.get_job_def("health_evaluations")
 
 
 def log_health(
@@ -118,7 +134,7 @@ def log_health(
     }
     result = health_evaluations.execute_in_process(
         instance=instance,
-        run_config={"ops": {"log_health_evaluation": {"config": config}}},
+        run_config={"ops": {"health_checks_stand_in": {"config": config}}},
     )
     assert result.success
 
