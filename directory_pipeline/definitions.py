@@ -9,6 +9,7 @@ import os
 
 import dagster as dg
 
+from directory_pipeline.defs.alerts import fleet_alerts_sensor
 from directory_pipeline.defs.analytics import (
     directory_success_rates,
     job_summaries,
@@ -25,6 +26,12 @@ from directory_pipeline.defs.directory_catalog import (
     directory_catalog,
     directory_catalog_sensor,
     refresh_directory_catalog,
+)
+from directory_pipeline.defs.health import (
+    directory_health,
+    directory_health_checks,
+    fleet_health,
+    reenable_directory,
 )
 from directory_pipeline.defs.job_lifecycle import (
     cancelled_job_run_sensor,
@@ -76,12 +83,16 @@ defs = dg.Definitions(
         submission_time_chart,
         live_rates,
         live_rate_chart,
+        directory_health,
+        fleet_health,
     ],
+    asset_checks=[directory_health_checks],
     jobs=[
         submit_listings,
         resubmit_directory,
         repair_job_results,
         refresh_directory_catalog,
+        reenable_directory,
         partition_retention,
         verification_mail,
         follow_listings,
@@ -96,6 +107,7 @@ defs = dg.Definitions(
         stalled_jobs_sensor,
         failed_job_run_sensor,
         cancelled_job_run_sensor,
+        fleet_alerts_sensor,
     ],
     schedules=[nightly_partition_retention],
     resources=resources_for(DEPLOYMENT),

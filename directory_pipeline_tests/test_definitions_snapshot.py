@@ -22,8 +22,15 @@ SNAPSHOT = {
         "submission_time_chart": None,
         "live_rates": None,
         "live_rate_chart": None,
+        "directory_health": "directories",
+        "fleet_health": None,
     },
-    "checks": {("paid_job", "job_results_in_sync")},
+    "checks": {
+        ("paid_job", "job_results_in_sync"),
+        ("directory_health", "form_still_mapped"),
+        ("directory_health", "success_rate_holds"),
+        ("directory_health", "answers_reliably"),
+    },
     "jobs": {
         "submit_listings",
         "resubmit_directory",
@@ -32,6 +39,7 @@ SNAPSHOT = {
         "verification_mail",
         "follow_listings",
         "refresh_directory_catalog",
+        "reenable_directory",
     },
     "sensors": {
         "directory_catalog_sensor",
@@ -43,6 +51,7 @@ SNAPSHOT = {
         "cancelled_job_run_sensor",
         "verification_mail_sensor",
         "listing_presence_sensor",
+        "fleet_alerts_sensor",
     },
     "schedules": {"nightly_partition_retention"},
 }

@@ -14,10 +14,12 @@ from pathlib import Path
 
 import dagster as dg
 
+from directory_pipeline.defs.alerts import AlertWebhookResource
 from directory_pipeline.defs.presence import PresenceResource
 from directory_pipeline.defs.resources import (
     AnalyticsResource,
     CatalogResource,
+    HealthPolicyResource,
     JobPolicyResource,
     SqsResource,
     SubmissionEngineResource,
@@ -68,6 +70,13 @@ PRODUCTION_VARIABLES: dict[str, str] = {
     "JOB_PARTITION_RETENTION_DAYS": "finished jobs older than this leave the live partitions",
     "PRESENCE_CHECKS_PER_RUN": "submitted listings one follow_listings run checks at most",
     "PRESENCE_PAGE_TIMEOUT_SECONDS": "time budget of one page load while looking for a listing",
+    "ALERT_WEBHOOK_URL": "optional: Slack-compatible webhook alerts are posted to",
+    "DAGSTER_UI_URL": "optional: the Dagster UI's address staff open, for alert links",
+    "HEALTH_RECENT_ATTEMPTS": "a directory's recent attempts judged against its baseline",
+    "HEALTH_WARN_RATE_DROP_PERCENT": "success-rate drop below the baseline that warns",
+    "HEALTH_ERROR_RATE_DROP_PERCENT": "success-rate drop that holds a directory from new jobs",
+    "HEALTH_WARN_UNRELIABLE_STREAK": "attempts in a row with 5xx/timeouts that warn",
+    "HEALTH_ERROR_UNRELIABLE_STREAK": "attempts in a row with 5xx/timeouts that hold a directory",
 }
 
 
@@ -119,6 +128,16 @@ def production_resources() -> dict[str, dg.ConfigurableResource]:
             checks_per_run=number("PRESENCE_CHECKS_PER_RUN"),
             page_timeout_seconds=number("PRESENCE_PAGE_TIMEOUT_SECONDS"),
         ),
+        "alerts": AlertWebhookResource(
+            webhook_url=env("ALERT_WEBHOOK_URL"), dagster_ui_url=env("DAGSTER_UI_URL")
+        ),
+        "health_policy": HealthPolicyResource(
+            recent_attempts=number("HEALTH_RECENT_ATTEMPTS"),
+            warn_rate_drop_percent=number("HEALTH_WARN_RATE_DROP_PERCENT"),
+            error_rate_drop_percent=number("HEALTH_ERROR_RATE_DROP_PERCENT"),
+            warn_unreliable_streak=number("HEALTH_WARN_UNRELIABLE_STREAK"),
+            error_unreliable_streak=number("HEALTH_ERROR_UNRELIABLE_STREAK"),
+        ),
     }
 
 
@@ -169,4 +188,9 @@ def local_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
             retention_days=settings.job_partition_retention_days,
         ),
         "presence": PresenceResource(),
+        "alerts": AlertWebhookResource(
+            webhook_url=settings.alert_webhook_url or "",
+            dagster_ui_url=settings.dagster_webserver_url or "",
+        ),
+        "health_policy": HealthPolicyResource(),
     }

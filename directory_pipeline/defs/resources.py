@@ -11,13 +11,16 @@ import dagster as dg
 from pydantic import Field
 
 from directory_pipeline.domain import Catalog, load_catalog
+from directory_pipeline.health.policy import HealthPolicy
 from directory_pipeline.queue import JobQueue
 from directory_pipeline.queue.sqs import sqs_client
+from directory_pipeline.store.alerts import AlertStore
 from directory_pipeline.store.attempts import AttemptJournal
 from directory_pipeline.store.claims import ClaimKind, advisory_claim
 from directory_pipeline.store.directories import DirectoryStore
 from directory_pipeline.store.directory_pace import PostgresDirectoryThrottle
 from directory_pipeline.store.form_plans import PostgresPlanCache
+from directory_pipeline.store.health import HealthStore
 from directory_pipeline.store.jobs import JobStore
 from directory_pipeline.store.presence import PresenceStore
 from directory_pipeline.store.results import ResultStore
@@ -59,6 +62,10 @@ class SupabaseResource(dg.ConfigurableResource):
         """Submitted listings followed until they are seen live (`listing_presence`)."""
         return PresenceStore(self.database_url)
 
+    def alerts(self) -> AlertStore:
+        """Fleet alerts, each recorded once and sent until delivered (`alerts`)."""
+        return AlertStore(self.database_url)
+
     def attempts(self) -> AttemptJournal:
         """The attempt journal: an intent before every submit click, its result after."""
         return AttemptJournal(self.database_url)
@@ -69,6 +76,10 @@ class SupabaseResource(dg.ConfigurableResource):
 
     def directories(self) -> DirectoryStore:
         return DirectoryStore(self.database_url)
+
+    def health(self) -> HealthStore:
+        """Each directory's latest health record, and staff's re-enables."""
+        return HealthStore(self.database_url)
 
     def directory_pace(self) -> PostgresDirectoryThrottle:
         """Politeness per directory across every worker and run."""
@@ -139,6 +150,36 @@ class JobPolicyResource(dg.ConfigurableResource):
     retention_days: int = Field(
         default=90, ge=0, description="Finished jobs older than this leave the live partitions."
     )
+
+
+class HealthPolicyResource(dg.ConfigurableResource):
+    """The thresholds directory health is judged by (whole numbers, so that a deployment can
+    bind each to an environment variable; `policy()` validates them when a run uses them)."""
+
+    recent_attempts: int = Field(
+        default=10, ge=0, description="Attempts in the recent window judged against the baseline."
+    )
+    warn_rate_drop_percent: int = Field(
+        default=25, ge=0, le=100, description="Success-rate drop below the baseline that warns."
+    )
+    error_rate_drop_percent: int = Field(
+        default=50, ge=0, le=100, description="Success-rate drop that holds the directory."
+    )
+    warn_unreliable_streak: int = Field(
+        default=2, ge=0, description="Latest attempts in a row with 5xx/timeouts that warn."
+    )
+    error_unreliable_streak: int = Field(
+        default=3, ge=0, description="Latest attempts in a row with 5xx/timeouts that hold it."
+    )
+
+    def policy(self) -> HealthPolicy:
+        return HealthPolicy(
+            recent_attempts=self.recent_attempts,
+            warn_rate_drop=self.warn_rate_drop_percent / 100,
+            error_rate_drop=self.error_rate_drop_percent / 100,
+            warn_unreliable_streak=self.warn_unreliable_streak,
+            error_unreliable_streak=self.error_unreliable_streak,
+        )
 
 
 class SubmissionEngineResource(dg.ConfigurableResource):
