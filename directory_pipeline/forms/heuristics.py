@@ -44,6 +44,7 @@ from directory_pipeline.forms.vocabulary import (
     PERSON_WEAK,
     SECOND_ORDINALS,
     SECOND_PHONE_WORDS,
+    SUBREGIONS,
     WEEKDAYS,
     normalise,
 )
@@ -234,28 +235,34 @@ def _only_a_name(text: str) -> bool:
 GROUP_EXCLUSIONS = {"payment", "shipping", "newsletter", "captcha", "coupon", "reciprocal"}
 # Exclusions about data a tick box cannot carry: they do not stop a consent box.
 DATA_EXCLUSIONS = {"identity", "tax", "account", "free_text", "other"}
+# Data exclusions that also say a list of options is not the business's: countries under
+# "Country of birth" (but a region select under "Departamento" is still a region).
+LIST_EXCLUSIONS = {"identity", "tax", "account"}
 CAPTCHA_NAMES = {"captcha", "g-recaptcha-response", "h-captcha-response", "cf-turnstile-response"}
 
 
 class Exclusion(NamedTuple):
     """Why a field must never be filled: `any` for filling it from the profile, `hard` (the
-    same minus data exclusions) for ticking or choosing it. None where nothing excludes."""
+    same minus data exclusions) for ticking or choosing it, `listed` (hard plus
+    LIST_EXCLUSIONS) for filling it from what its options are. None where nothing excludes."""
 
     any: str | None
     hard: str | None
+    listed: str | None
 
 
 def _excluded(field: FormField, schema: FormSchema) -> Exclusion:
     """Both exclusions of a field, from one pass over the never-fill phrases (in their
     order: the first kind found is the reason)."""
     if field.kind == "password":
-        return Exclusion("password field", "password field")
+        return Exclusion("password field", "password field", "password field")
     if field.honeypot_suspect:
         reason = f"honeypot suspect ({field.visibility})"
-        return Exclusion(reason, reason)
+        return Exclusion(reason, reason, reason)
     own = " ".join(label_texts(field) + leaf_tokens(field))
     around = " ".join(container_tokens(field))
     first: str | None = None
+    listed: str | None = None
     for kind, phrases in NEVER_FILL.items():
         if kind == "search":
             small_form = len(schema.fields_of(field.form_index)) <= 3
@@ -271,10 +278,12 @@ def _excluded(field: FormField, schema: FormSchema) -> Exclusion:
             continue
         reason = f"{kind}: {found[0]!r}"
         first = first or reason
+        if kind in LIST_EXCLUSIONS:
+            listed = listed or reason
         if kind not in DATA_EXCLUSIONS:
-            return Exclusion(first, reason)
+            return Exclusion(first, reason, listed or reason)
     captcha = "captcha" if field.name.lower() in CAPTCHA_NAMES else None
-    return Exclusion(first or captcha, captcha)
+    return Exclusion(first or captcha, captcha, listed or captcha)
 
 
 def _choice_decision(field: FormField, exclusion: Exclusion) -> FieldDecision | None:
@@ -365,7 +374,7 @@ def decide(field: FormField, schema: FormSchema) -> FieldDecision | None:
     if choice:
         return choice
     listed = _from_option_list(field)
-    if listed and not exclusion.hard:
+    if listed and not exclusion.listed:
         return listed
     why_not = exclusion.any
     if why_not and not (why_not.startswith("account") and _text_decision(field)[0] in _SOCIAL):
@@ -392,6 +401,8 @@ def decide(field: FormField, schema: FormSchema) -> FieldDecision | None:
             field.kind in {"time", "select"} or normalise(all_text).split(" ")[0] in WEEKDAYS
         ):
             return FieldDecision.leave(field.key, "per-day opening hours picker")
+        if text_key in _SOCIAL | {"website"} and _either_or(all_text):
+            return FieldDecision.leave(field.key, "label offers a choice of addresses")
         type_key = _from_type(field)
         if type_key and type_key != text_key and text_key not in _SOCIAL:
             return None  # label and input type disagree: let the next layer look
@@ -462,6 +473,8 @@ def _from_option_list(field: FormField) -> FieldDecision | None:
     }.get(kind or "")
     if key is None:
         return None
+    if key == "region" and matches(" ".join(label_texts(field)), SUBREGIONS):
+        return None  # a district's select lists the regions' names too
     key = _adjust_for_kind(field, key)
     if not compatible(field, key):
         return None
@@ -469,6 +482,21 @@ def _from_option_list(field: FormField) -> FieldDecision | None:
 
 
 _SOCIAL = {"facebook_url", "instagram_url", "twitter_url", "linkedin_url", "youtube_url"}
+OR_WORDS = [
+    "or", "ou", "oder", "eller", "tai", "vai", "arba", "nebo", "alebo", "vagy", "sau", "veya",
+    "ili", "ali", "lub", "albo",
+]  # fmt: skip
+_WEB_WORDS = ["site", "web", "www", "blog", *ATTRIBUTE_PHRASES["website"]]
+# Word beginnings, for inflected forms ("profil na Facebooku").
+SOCIAL_BRANDS = ["facebook", "instagram", "linkedin", "youtube", "twitter", "tiktok"]
+
+
+def _either_or(text: str) -> bool:
+    """Whether the label offers a choice ("Site ou Instagram", "Website or Facebook page",
+    "Facebook oder Instagram"): the field takes whichever address the business has, so no
+    one profile address belongs in it."""
+    named = len(stem_matches(text, SOCIAL_BRANDS)) + bool(matches(text, _WEB_WORDS))
+    return named > 1 and bool(matches(text, OR_WORDS))
 
 
 def _fill(field: FormField, key: str, confidence: float, reason: str) -> FieldDecision:
@@ -671,11 +699,23 @@ PERSON_AND_PLACE_KEYS = ADDRESS_KEYS | {
 }  # fmt: skip
 
 
+PERSON_KEYS = {"contact_name", "contact_first_name", "contact_last_name", "email", "phone"}
+
+
 def _second_blocks(fields: list[FormField], decisions: dict[str, FieldDecision]) -> None:
     """A block whose legend is a second person or place ("Second contact", "Druhá kontaktná
-    osoba") is left alone when the form asks for the first one outside it."""
+    osoba"), or a person's field whose own label says second ("Second contact's e-mail"), is
+    left alone when the form asks for the first one outside it."""
     filled = [f for f in fields if _fills_one_of(decisions, f, PERSON_AND_PLACE_KEYS)]
-    second = [f for f in filled if matches(f.sources.legend, SECOND_ORDINALS)]
+    second = [
+        f
+        for f in filled
+        if matches(f.sources.legend, SECOND_ORDINALS)
+        or (
+            _fills_one_of(decisions, f, PERSON_KEYS)
+            and matches(" ".join(label_texts(f)), SECOND_ORDINALS)
+        )
+    ]
     if second and len(second) < len(filled):
         for field in second:
             decisions[field.key] = FieldDecision.leave(field.key, "second person or place")

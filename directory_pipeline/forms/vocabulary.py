@@ -77,6 +77,7 @@ NEVER_FILL_STEMS: dict[str, list[str]] = _LANGUAGE_DATA["never_fill_stems"]
 BILLING_ADDRESS_STEMS: list[str] = _LANGUAGE_DATA["billing_address_stems"]
 DELIVERY_ADDRESS_STEMS: list[str] = _LANGUAGE_DATA["delivery_address_stems"]
 SECOND_ORDINALS: list[str] = _LANGUAGE_DATA["second_ordinals"]
+SUBREGIONS: list[str] = _LANGUAGE_DATA["subregions"]
 
 _SIGNS = r"[$€£¥₹₺₽₴₪₩]"
 _CODES = "|".join(sorted(map(re.escape, _DATA["currency"]), key=len, reverse=True))

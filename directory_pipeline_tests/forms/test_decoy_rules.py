@@ -243,3 +243,81 @@ def test_a_second_contacts_block_is_left_beside_the_first(
 def test_a_second_block_alone_is_still_the_only_contact() -> None:
     got = plan_of(in_block("mail", "Email", "Second step: your details", "email"))
     assert got["mail"] == ("fill", "email")
+
+
+# --- what a list's options are does not outweigh what its label says ------------------------
+
+COUNTRIES = [
+    "Austria", "Belgium", "Bulgaria", "Croatia", "Cyprus", "Czechia", "Denmark", "Estonia",
+    "Finland", "France", "Germany", "Greece", "Hungary", "Ireland", "Italy", "Latvia",
+    "Lithuania", "Luxembourg", "Malta", "Netherlands", "Poland",
+]  # fmt: skip
+REGIONS = ("Bayern", "Hessen", "Sachsen", "Berlin", "Hamburg")
+
+
+@pytest.mark.parametrize("label", ["Country of birth", "Geburtsland", "Państwo urodzenia"])
+def test_a_birth_country_list_is_not_the_business_country(label: str) -> None:
+    got = plan_of(
+        field("born", label, "select", options=options(*COUNTRIES)),
+        field("country", "Country", "select", options=options(*COUNTRIES)),
+    )
+    assert got["born"][0] == "leave"
+    assert got["country"] == ("fill", "country")
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["Novads", "Okres", "Gmina", "Kommune", "District", "Tööpiirkond", "Obszar działania"],
+)
+def test_a_district_or_service_area_listing_region_names_is_no_region(label: str) -> None:
+    got = plan_of(
+        field("area", label, "select", options=options(*REGIONS)),
+        field("mail", "E-mail", "email"),
+    )
+    assert got["area"][1] != "region"
+
+
+def test_a_region_list_under_another_data_word_is_still_a_region() -> None:
+    # "Departamento" is also a company department; its options say it is a region.
+    got = plan_of(field("dep", "Departamento", "select", options=options(*REGIONS)))
+    assert got["dep"] == ("fill", "region")
+
+
+# --- a label offering a choice of addresses -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Site ou Instagram",
+        "Website or Facebook page",
+        "Mājaslapa vai Facebook lapa",
+        "Facebook oder Instagram",
+        "Strona www lub profil na Facebooku",
+    ],
+)
+def test_a_website_or_social_profile_field_takes_no_one_profile_address(label: str) -> None:
+    got = plan_of(field("link", label), field("mail", "E-mail", "email"))
+    assert got["link"][1] not in {"website", "facebook_url", "instagram_url"}
+
+
+@pytest.mark.parametrize(
+    ("label", "key"),
+    [("Facebook page", "facebook_url"), ("URL of your Instagram profile", "instagram_url")],
+)
+def test_a_social_profile_field_is_still_filled(label: str, key: str) -> None:
+    assert plan_of(field("link", label))["link"] == ("fill", key)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("E-mail", "Second contact's e-mail"),
+        ("E-mail", "E-mail der zweiten Kontaktperson"),
+        ("E-mail cím", "Második kapcsolattartó e-mail címe"),
+    ],
+)
+def test_a_second_persons_field_is_left_beside_the_first(first: str, second: str) -> None:
+    got = plan_of(field("mail", first, "email"), field("mail2", second, "email"))
+    assert got["mail"] == ("fill", "email")
+    assert got["mail2"][0] == "leave"
