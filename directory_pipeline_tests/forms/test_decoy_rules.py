@@ -321,3 +321,38 @@ def test_a_second_persons_field_is_left_beside_the_first(first: str, second: str
     got = plan_of(field("mail", first, "email"), field("mail2", second, "email"))
     assert got["mail"] == ("fill", "email")
     assert got["mail2"][0] == "leave"
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Account holder",
+        "Kontoinhaber",
+        "Titular de la cuenta",
+        "Właściciel rachunku",
+        "Számlatulajdonos",
+        "Tilinomistaja",
+        "Rekeninghouder",
+    ],
+)
+def test_a_bank_account_holder_is_not_the_contact(label: str) -> None:
+    got = plan_of(field("holder", label), field("mail", "E-mail", "email"))
+    assert got["holder"][0] == "leave"
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Parent company name",
+        "Name der Muttergesellschaft",
+        "Nazwa spółki matki",
+        "Emoyhtiön nimi",
+        "Previous business name",
+        "Předchozí název firmy",
+        "Önceki unvan",
+    ],
+)
+def test_another_company_or_an_old_name_is_not_the_business_name(label: str) -> None:
+    got = plan_of(field("other", label), field("name", "Company name"))
+    assert got["other"][0] == "leave"
+    assert got["name"] == ("fill", "business_name")
