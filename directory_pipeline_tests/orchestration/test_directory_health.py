@@ -21,6 +21,7 @@ from directory_pipeline.defs.health import (
     fleet_health,
     reenable_directory,
 )
+from directory_pipeline.defs.resources import HealthPolicyResource
 from directory_pipeline.defs.sensors import sqs_job_sensor
 from directory_pipeline.defs.submissions import listing_submission, paid_job
 from directory_pipeline.sandbox import SandboxServer
@@ -148,3 +149,64 @@ def test_a_changed_form_turns_health_red_and_new_jobs_skip_it_until_reenabled(
 
     assert seen["reenable"].success
     assert seen["after_reenable"][CHANGING][0] != "skipped"  # tried again (and still fails)
+
+
+FAILING = "bizlist-wizard"
+
+
+def test_a_directory_that_keeps_answering_503_is_held_after_its_streak(
+    dagster_env: dict[str, Any],
+    health_tables: str,
+    profile_file: Path,
+    sandbox_server: SandboxServer,
+) -> None:
+    """Every request to the site is answered 503 (the sandbox's failure knob, in front of
+    the site): the engine retries, gives up, and records why; two such attempts in a row
+    (this test's policy) make `answers_reliably` an error and the next job skips it."""
+    resources = {
+        **dagster_env["resources"],
+        "health_policy": HealthPolicyResource(warn_unreliable_streak=1, error_unreliable_streak=2),
+    }
+    directories = [FAILING, STEADY]
+
+    def job(instance: dg.DagsterInstance) -> dict[str, tuple[str, str]]:
+        job_id = enqueue(profile_file, directories)
+        tick(sqs_job_sensor, instance, resources)
+        run = run_job(instance, resources, job_id)
+        assert run.success
+        return _statuses(run)
+
+    def flow() -> dict[str, Any]:
+        instance = dg.DagsterInstance.ephemeral()
+        seen: dict[str, Any] = {"first": job(instance)}
+        httpx.post(
+            f"{sandbox_server.url}/__sandbox/knobs",
+            json={FAILING: {"failure_rate": 1.0}},
+            timeout=10,
+        ).raise_for_status()
+        seen["once"] = job(instance)
+        seen["warned"] = _assess(instance, resources)
+        seen["twice"] = job(instance)
+        seen["red"] = _assess(instance, resources)
+        seen["held"] = job(instance)
+        return seen
+
+    try:
+        seen = in_thread(flow)
+    finally:
+        httpx.post(
+            f"{sandbox_server.url}/__sandbox/knobs",
+            json={FAILING: {"failure_rate": 0.0}},
+            timeout=10,
+        ).raise_for_status()
+    assert seen["first"][FAILING][0] == "submitted"
+    assert seen["once"][FAILING][0] == "failed"
+    warned = {(e.partition, e.check_name): e for e in seen["warned"].get_asset_check_evaluations()}
+    assert warned[(FAILING, "answers_reliably")].severity is dg.AssetCheckSeverity.WARN
+    assert not warned[(FAILING, "answers_reliably")].passed
+    red = {(e.partition, e.check_name): e for e in seen["red"].get_asset_check_evaluations()}
+    assert red[(FAILING, "answers_reliably")].severity is dg.AssetCheckSeverity.ERROR
+    assert red[(STEADY, "answers_reliably")].passed
+    status, reason = seen["held"][FAILING]
+    assert status == "skipped" and "answers_reliably" in reason
+    assert seen["held"][STEADY][0] == "submitted"
