@@ -27,7 +27,7 @@ from directory_pipeline.forms.field_text import (
 )
 from directory_pipeline.forms.field_text import texts as _texts
 from directory_pipeline.forms.language import page_languages
-from directory_pipeline.forms.options import option_list_kind
+from directory_pipeline.forms.options import is_language_list, option_list_kind
 from directory_pipeline.forms.plan import FieldDecision
 from directory_pipeline.forms.schema import FormField, FormSchema
 from directory_pipeline.forms.vocabulary import (
@@ -403,6 +403,8 @@ def decide(field: FormField, schema: FormSchema) -> FieldDecision | None:
             return FieldDecision.leave(field.key, "per-day opening hours picker")
         if text_key in _SOCIAL | {"website"} and _either_or(all_text):
             return FieldDecision.leave(field.key, "label offers a choice of addresses")
+        if text_key in {"categories", "primary_category"} and is_language_list(field.options):
+            return FieldDecision.leave(field.key, "options are languages")
         type_key = _from_type(field)
         if type_key and type_key != text_key and text_key not in _SOCIAL:
             return None  # label and input type disagree: let the next layer look

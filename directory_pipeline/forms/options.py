@@ -177,6 +177,35 @@ def _real(options: list[FieldOption]) -> list[FieldOption]:
     ]
 
 
+# The languages a directory's pages are written in, for the names of languages in options.
+_PAGE_LANGUAGES = [
+    "de", "es", "fr", "it", "pt", "nl", "ca", "pl", "sv", "da", "nb_NO", "fi", "et", "lv",
+    "lt", "cs", "sk", "hu", "ro", "tr", "el", "hr", "sl",
+]  # fmt: skip
+
+
+@cache
+def _language_names() -> frozenset[str]:
+    """Names of the ISO 639-1 languages in English and in the pages' languages ("French",
+    "Französisch", "ranska")."""
+    english = [lang.name for lang in pycountry.languages if hasattr(lang, "alpha_2")]
+    names = {normalise(n) for n in english}
+    for language in _PAGE_LANGUAGES:
+        translation = gettext.translation(
+            "iso639-3", pycountry.LOCALES_DIR, languages=[language], fallback=True
+        )
+        names |= {normalise(translation.gettext(n)) for n in english}
+    return frozenset(n for n in names if n)
+
+
+def is_language_list(options: list[FieldOption]) -> bool:
+    """Whether most of the options are names of languages ("English", "French", "Cree"): a
+    choice of the languages a business serves in, not of its categories."""
+    labels = [normalise(o.label) for o in _real(options)]
+    known = sum(1 for label in labels if label in _language_names())
+    return len(labels) >= 2 and known / len(labels) >= 0.75
+
+
 def option_list_kind(options: list[FieldOption]) -> str | None:
     """What a list of options is a list of, when most of them say so: `country` (country
     names), `region` (a country's states, provinces or counties) or `category` (business

@@ -356,3 +356,23 @@ def test_another_company_or_an_old_name_is_not_the_business_name(label: str) -> 
     got = plan_of(field("other", label), field("name", "Company name"))
     assert got["other"][0] == "leave"
     assert got["name"] == ("fill", "business_name")
+
+
+@pytest.mark.parametrize(
+    ("label", "languages"),
+    [
+        ("Services offered in", ("English", "French", "Cree")),
+        ("Toimialat", ("suomi", "ruotsi", "englanti")),
+        ("Kategorien", ("Deutsch", "Englisch", "Türkisch", "Polnisch")),
+        ("Obsługa w językach (kategorie)", ("polski", "angielski", "niemiecki")),
+    ],
+)
+def test_a_list_of_languages_is_not_a_list_of_categories(label: str, languages: tuple) -> None:
+    got = plan_of(field("langs[]", label, "checkbox", options=options(*languages), multiple=True))
+    assert got["langs[]"][1] not in {"categories", "primary_category"}
+
+
+def test_a_list_of_trades_is_still_the_categories() -> None:
+    trades = options("Plumber", "Electrician", "Painter", "Roofer")
+    got = plan_of(field("cats[]", "Services", "checkbox", options=trades, multiple=True))
+    assert got["cats[]"] == ("fill", "categories")
