@@ -376,3 +376,16 @@ def test_a_list_of_trades_is_still_the_categories() -> None:
     trades = options("Plumber", "Electrician", "Painter", "Roofer")
     got = plan_of(field("cats[]", "Services", "checkbox", options=trades, multiple=True))
     assert got["cats[]"] == ("fill", "categories")
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        ["Café name", "Listing managed by", "By"],  # en with one accent
+        ["Nom du café", "Téléphone", "By"],  # fr
+        ["Straße", "Müller Ansprechpartner", "Il"],  # de
+    ],
+)
+def test_a_stray_accent_does_not_make_a_page_danish_or_turkish(labels: list[str]) -> None:
+    got = plan_of(*(field(f"f{i}", label) for i, label in enumerate(labels)))
+    assert got["f2"][1] != "city"
