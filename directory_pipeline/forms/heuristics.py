@@ -116,7 +116,7 @@ def compatible(field: FormField, key: str) -> bool:
 
 
 @lru_cache(maxsize=256)
-def attribute_phrases(languages: frozenset[str]) -> dict[str, list[str]]:
+def _attribute_phrases(languages: frozenset[str]) -> dict[str, list[str]]:
     """The attribute phrases, with the short words that name a key only in one of the
     page's languages ("kraj" is a Czech region and a Polish country)."""
     table = {key: list(phrases) for key, phrases in ATTRIBUTE_PHRASES.items()}
@@ -173,7 +173,7 @@ def _key_from_text(
 
 
 def _key_from_words(text: str, legend: str, languages: frozenset[str]) -> tuple[str | None, str]:
-    attributes = attribute_phrases(languages)
+    attributes = _attribute_phrases(languages)
     key, length, ambiguous = longest(text, attributes)
     if key == "description" and _says_short(text):
         return "short_description", "label (short)"
@@ -252,8 +252,8 @@ class Exclusion(NamedTuple):
 
 
 def _excluded(field: FormField, schema: FormSchema) -> Exclusion:
-    """Both exclusions of a field, from one pass over the never-fill phrases (in their
-    order: the first kind found is the reason)."""
+    """The exclusions of a field, from one pass over the never-fill phrases and word
+    beginnings (in their order: the first kind found is the reason)."""
     if field.kind == "password":
         return Exclusion("password field", "password field", "password field")
     if field.honeypot_suspect:
@@ -669,6 +669,7 @@ class AddressRole(IntEnum):
 
 
 def address_role(legend: str) -> AddressRole:
+    """The role a block's legend gives it (word beginnings: "Fakturační", "Rechnungs...")."""
     if stem_matches(legend, DELIVERY_ADDRESS_STEMS):
         return AddressRole.DELIVERY
     if matches(legend, SECONDARY_ADDRESS_WORDS) or stem_matches(legend, BILLING_ADDRESS_STEMS):
@@ -695,13 +696,9 @@ def _one_address_block(fields: list[FormField], decisions: dict[str, FieldDecisi
             decisions[field.key] = FieldDecision.leave(field.key, "second address block")
 
 
-# What a second person's or a second place's block repeats ("Second contact").
-PERSON_AND_PLACE_KEYS = ADDRESS_KEYS | {
-    "contact_name", "contact_first_name", "contact_last_name", "email", "phone",
-}  # fmt: skip
-
-
 PERSON_KEYS = {"contact_name", "contact_first_name", "contact_last_name", "email", "phone"}
+# What a second person's or a second place's block repeats ("Second contact").
+PERSON_AND_PLACE_KEYS = ADDRESS_KEYS | PERSON_KEYS
 
 
 def _second_blocks(fields: list[FormField], decisions: dict[str, FieldDecision]) -> None:
