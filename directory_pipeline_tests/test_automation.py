@@ -1,6 +1,7 @@
 """Which derived assets the automation requests, and when: Dagster's own evaluator over
 the real definitions on a temporary instance (the daemon runs the same evaluation in the
-local stack test)."""
+local stack test). The evaluator runs its own event loop, so each test runs in a thread
+clear of the suite's Playwright loop."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import dagster as dg
 
 from directory_pipeline.definitions import defs
 from directory_pipeline.defs.partitions import DIRECTORIES, JOBS, submission_key
+from directory_pipeline_tests.orchestration.flow import in_thread
 
 AFTER_A_JOB = {
     "directory_success_rates",
@@ -35,6 +37,14 @@ def _requested(result: dg.AutomationResult) -> tuple[set[str], set[str]]:
 
 
 def test_a_finished_job_refreshes_tables_charts_and_health_in_one_evaluation() -> None:
+    in_thread(_a_finished_job_refreshes_tables_charts_and_health_in_one_evaluation)
+
+
+def test_listings_seen_live_refresh_the_live_rates_and_their_chart() -> None:
+    in_thread(_listings_seen_live_refresh_the_live_rates_and_their_chart)
+
+
+def _a_finished_job_refreshes_tables_charts_and_health_in_one_evaluation() -> None:
     instance = dg.DagsterInstance.ephemeral()
     instance.add_dynamic_partitions(JOBS, ["job-1"])
     instance.add_dynamic_partitions(DIRECTORIES, ["a", "b"])
@@ -61,7 +71,7 @@ def test_a_finished_job_refreshes_tables_charts_and_health_in_one_evaluation() -
     assert _requested(again) == (set(), set())
 
 
-def test_listings_seen_live_refresh_the_live_rates_and_their_chart() -> None:
+def _listings_seen_live_refresh_the_live_rates_and_their_chart() -> None:
     instance = dg.DagsterInstance.ephemeral()
     instance.add_dynamic_partitions(JOBS, ["job-1"])
     instance.add_dynamic_partitions(DIRECTORIES, ["a"])

@@ -133,7 +133,7 @@ def test_the_daemon_keeps_the_fleet_view_fresh_alerts_once_and_holds_a_broken_di
         stack.wait_ready()
         state = read_stack_state(state_dir)
         assert state is not None
-        instance = _instance(state_dir)
+        instance = stack_instance = _instance(state_dir)
         # the catalog is written by its asset when the stack starts, not by the stack
         _wait("directory_catalog", lambda: _materialized_after(instance, "directory_catalog", 0))
 
@@ -192,5 +192,7 @@ def test_the_daemon_keeps_the_fleet_view_fresh_alerts_once_and_holds_a_broken_di
             state.settings.get("database_url", "§") not in json.dumps(b) for b in webhook.bodies
         )
     finally:
+        if "stack_instance" in locals():
+            stack_instance.dispose()
         code = stack.stop(signal.SIGTERM)
     assert code == 0, "".join(stack.lines)
