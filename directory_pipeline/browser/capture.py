@@ -122,6 +122,9 @@ def _frame_path(frame: Frame) -> str:
     return " >> ".join(reversed(parts))
 
 
+_LANG_JS = "() => document.documentElement.getAttribute('lang') || ''"
+
+
 def _capture_frame(frame: Frame) -> dict[str, Any] | None:
     try:
         return evaluate_within(frame, _CAPTURE_JS)
@@ -165,7 +168,16 @@ def capture_page(page: Page, *, settle_ms: int = SETTLE_MS, timeout_ms: int = 10
                     }
                 )
             )
-    return FormSchema(url=page.url, forms=forms, fields=fields)
+    return FormSchema(
+        url=page.url, forms=forms, fields=fields, declared_language=_declared_language(page)
+    )
+
+
+def _declared_language(page: Page) -> str:
+    try:
+        return str(evaluate_within(page.main_frame, _LANG_JS) or "")[:35]
+    except PlaywrightError:
+        return ""
 
 
 def open_target(page: Page, target: str, *, timeout_ms: int = 30_000) -> None:

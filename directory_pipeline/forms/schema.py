@@ -130,6 +130,9 @@ class FormSchema(BaseModel):
     url: str
     forms: list[CapturedForm]
     fields: list[FormField]
+    declared_language: str = Field(
+        default="", description="The page's `<html lang>` as written (often missing or wrong)."
+    )
 
     def fields_of(self, form_index: int) -> list[FormField]:
         return [f for f in self.fields if f.form_index == form_index]

@@ -243,3 +243,14 @@ def test_a_structural_selector_climbs_through_shadow_hosts(page: Page) -> None:
         for h in handles
     ]
     assert positions == [0, 1, 2, 3]
+
+
+def test_the_pages_declared_language_is_captured_as_written(page: Page, tmp_path: Path) -> None:
+    declared = tmp_path / "declared.html"
+    declared.write_text(
+        '<!doctype html><html lang="da-DK"><body><form method="post">'
+        '<label>By <input name="by"></label></form></body></html>'
+    )
+    open_target(page, str(declared))
+    assert capture_page(page).declared_language == "da-DK"
+    assert _capture(page, "labels.html").declared_language == ""  # no lang attribute

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from directory_pipeline.forms.heuristics import AddressRole, address_role
-from directory_pipeline.forms.language import text_languages
+from directory_pipeline.forms.language import declared_language, text_languages
 from directory_pipeline.forms.schema import LabelSources
 from directory_pipeline_tests.forms.test_structure_rules import field, options, plan_of
 
@@ -389,3 +389,50 @@ def test_a_list_of_trades_is_still_the_categories() -> None:
 def test_a_stray_accent_does_not_make_a_page_danish_or_turkish(labels: list[str]) -> None:
     got = plan_of(*(field(f"f{i}", label) for i, label in enumerate(labels)))
     assert got["f2"][1] != "city"
+
+
+# --- <html lang>: speaks when the letters say nothing, narrows them when it is one of them --
+
+
+@pytest.mark.parametrize(
+    ("attribute", "expected"),
+    [("da-DK", "da"), ("nb", "nb"), ("no", "nb"), ("nn-NO", "nb"), ("pt_BR", "pt"), ("TR", "tr")],
+)
+def test_the_declared_language_is_its_primary_subtag(attribute: str, expected: str) -> None:
+    assert declared_language(attribute) == expected
+
+
+@pytest.mark.parametrize("attribute", ["", "en-US", "x-default", "zz"])
+def test_a_language_no_word_depends_on_declares_nothing(attribute: str) -> None:
+    assert declared_language(attribute) is None
+
+
+@pytest.mark.parametrize(
+    ("labels", "lang"),
+    [
+        (["Firmanavn", "Postnr.", "By"], "da-DK"),  # no letter says Danish
+        (["Firmanavn", "Postnummer", "By"], "no"),
+        (["Bedrift", "Telefon", "By"], "nb-NO"),
+    ],
+)
+def test_a_declared_language_gates_short_words_on_pages_without_telling_letters(
+    labels: list[str], lang: str
+) -> None:
+    fields = [field(f"f{i}", label) for i, label in enumerate(labels)]
+    assert plan_of(*fields, lang=lang)["f2"] == ("fill", "city")
+    assert plan_of(*fields)["f2"][1] != "city"  # undeclared: no language, no town
+
+
+@pytest.mark.parametrize(
+    ("labels", "lang", "expected"),
+    [
+        # a theme's default lang on a page whose letters say otherwise: the letters win
+        (["Název firmy", "Ulice", "Kraj"], "en-US", "region"),
+        (["Nazwa firmy", "Miejscowość", "Kraj"], "cs-CZ", "country"),
+    ],
+)
+def test_a_declared_language_the_letters_contradict_is_not_believed(
+    labels: list[str], lang: str, expected: str
+) -> None:
+    got = plan_of(*(field(f"f{i}", label) for i, label in enumerate(labels)), lang=lang)
+    assert got["f2"][1] == expected

@@ -40,11 +40,14 @@ def options(*labels: str) -> list[FieldOption]:
     return [FieldOption(value=f"v{i}", label=label) for i, label in enumerate(labels)]
 
 
-def plan_of(*fields: FormField, forms: int = 1) -> dict[str, tuple[str, str | None]]:
+def plan_of(
+    *fields: FormField, forms: int = 1, lang: str = ""
+) -> dict[str, tuple[str, str | None]]:
     schema = FormSchema(
         url="http://x.localhost/add",
         forms=[CapturedForm(index=i, method="post") for i in range(forms)],
         fields=list(fields),
+        declared_language=lang,
     )
     decisions, unresolved = heuristic_plan(schema)
     got: dict[str, tuple[str, str | None]] = {f.name: ("unresolved", None) for f in unresolved}
