@@ -9,6 +9,9 @@ same spec, so keys and document order cannot drift apart.
 from __future__ import annotations
 
 import html
+import sys
+
+sys.dont_write_bytecode = True
 import importlib.util
 import json
 import re
