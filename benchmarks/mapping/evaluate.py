@@ -16,7 +16,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
-from splits import HELD_OUT, TUNING, pages
+from splits import HELD_OUT, SPENT, TUNING, pages
 
 from directory_pipeline.browser.capture import capture_page, open_target
 from directory_pipeline.browser.launch import launch_chromium
@@ -152,6 +152,11 @@ def main() -> None:
     parser.add_argument("--llm", action="store_true", help="Also run with the LLM layer.")
     parser.add_argument("--sets", default="tuning,heldout,sandbox")
     parser.add_argument("--mistakes", action="store_true")
+    parser.add_argument(
+        "--spend-heldout",
+        action="store_true",
+        help="List the held-out mistakes too: the held-out set is spent from then on.",
+    )
     parser.add_argument("--out", type=Path, default=None, help="Write a Markdown report here.")
     parser.add_argument(
         "--pages", default="", help="Only pages whose name contains one of these (comma-separated)."
@@ -171,6 +176,7 @@ def main() -> None:
         targets = {
             "tuning": page_targets(pages(TUNING)),
             "heldout": page_targets(pages(HELD_OUT)),
+            "spent": page_targets(pages(SPENT)),
             "corpus": file_targets(HERE / "corpus"),
             "sandbox": sandbox_targets(server),
             "holdout": file_targets(HERE / "holdout"),
@@ -214,7 +220,8 @@ def main() -> None:
                     details += [f"## {name}, {mode}", "", table(result), ""]
                     details += [language_table(result), ""]
                     # Held-out mistakes are never listed: read, they would steer tuning.
-                    if args.mistakes and name not in {"heldout", "holdout"}:
+                    held_out = name in {"heldout", "holdout"}
+                    if args.mistakes and (args.spend_heldout or not held_out):
                         details += ["```", *result["mistakes"], "```", ""]
                     print(summary[-1], flush=True)
                     if classifier is not None:

@@ -39,6 +39,7 @@ from directory_pipeline.forms.vocabulary import (
     HOUSE_NUMBER_PHRASES,
     NAME_TOKENS,
     NEVER_FILL,
+    NEVER_FILL_FALSE_FRIENDS,
     NEVER_FILL_STEMS,
     PERSON_STRONG,
     PERSON_WEAK,
@@ -251,6 +252,14 @@ class Exclusion(NamedTuple):
     listed: str | None
 
 
+@lru_cache(maxsize=64)
+def _false_friends(languages: frozenset[str]) -> frozenset[str]:
+    """Never-fill phrases that mean something else on a page in `languages`."""
+    return frozenset(
+        phrase for phrase, used_in in NEVER_FILL_FALSE_FRIENDS.items() if languages & set(used_in)
+    )
+
+
 def _excluded(field: FormField, schema: FormSchema) -> Exclusion:
     """The exclusions of a field, from one pass over the never-fill phrases and word
     beginnings (in their order: the first kind found is the reason)."""
@@ -263,7 +272,9 @@ def _excluded(field: FormField, schema: FormSchema) -> Exclusion:
     around = " ".join(container_tokens(field))
     first: str | None = None
     listed: str | None = None
-    for kind, phrases in NEVER_FILL.items():
+    false_friends = _false_friends(page_languages(schema))
+    for kind, all_phrases in NEVER_FILL.items():
+        phrases = [p for p in all_phrases if p not in false_friends]
         if kind == "search":
             small_form = len(schema.fields_of(field.form_index)) <= 3
             if not (small_form or field.name.lower() in SEARCH_NAMES):
@@ -697,6 +708,18 @@ def _one_address_block(fields: list[FormField], decisions: dict[str, FieldDecisi
 
 
 PERSON_KEYS = {"contact_name", "contact_first_name", "contact_last_name", "email", "phone"}
+
+
+def _delivery_recipients(fields: list[FormField], decisions: dict[str, FieldDecision]) -> None:
+    """A person's fields in a delivery block ("Doručovací adresa: Jméno") are whoever
+    receives a parcel, left alone when the form asks for a person outside it too."""
+    people = [f for f in fields if _fills_one_of(decisions, f, PERSON_KEYS)]
+    recipients = [f for f in people if address_role(f.sources.legend) is AddressRole.DELIVERY]
+    if recipients and len(recipients) < len(people):
+        for field in recipients:
+            decisions[field.key] = FieldDecision.leave(field.key, "delivery recipient")
+
+
 # What a second person's or a second place's block repeats ("Second contact").
 PERSON_AND_PLACE_KEYS = ADDRESS_KEYS | PERSON_KEYS
 
@@ -748,6 +771,7 @@ def _refine_form(fields: list[FormField], decisions: dict[str, FieldDecision]) -
     _split_phones(fields, decisions)
     _one_town(fields, decisions)
     _one_address_block(fields, decisions)
+    _delivery_recipients(fields, decisions)
     _second_blocks(fields, decisions)
     keys = {decisions[f.key].profile_key for f in fields if f.key in decisions}
     _split_street_lines(fields, decisions)

@@ -78,6 +78,8 @@ BILLING_ADDRESS_STEMS: list[str] = _LANGUAGE_DATA["billing_address_stems"]
 DELIVERY_ADDRESS_STEMS: list[str] = _LANGUAGE_DATA["delivery_address_stems"]
 SECOND_ORDINALS: list[str] = _LANGUAGE_DATA["second_ordinals"]
 SUBREGIONS: list[str] = _LANGUAGE_DATA["subregions"]
+# phrase -> the languages in which that never-fill phrase means something else
+NEVER_FILL_FALSE_FRIENDS: dict[str, list[str]] = _LANGUAGE_DATA["never_fill_false_friends"]
 
 _SIGNS = r"[$€£¥₹₺₽₴₪₩]"
 _CODES = "|".join(sorted(map(re.escape, _DATA["currency"]), key=len, reverse=True))

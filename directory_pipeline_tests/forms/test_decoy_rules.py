@@ -436,3 +436,80 @@ def test_a_declared_language_the_letters_contradict_is_not_believed(
 ) -> None:
     got = plan_of(*(field(f"f{i}", label) for i, label in enumerate(labels)), lang=lang)
     assert got["f2"][1] == expected
+
+
+# --- classes read from the spent held-out set (2026-11-30), each on other markups ----------
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "I agree to receive other communications from Citywise.",
+        "I consent to receive electronic messages about directory events.",
+        "Yes, I'd like to receive offers and updates by e-mail",
+        "J'accepte de recevoir des communications de la part du répertoire",
+        "Acepto recibir comunicaciones comerciales",
+        "Acconsento a ricevere comunicazioni commerciali",
+        "Ich möchte Angebote erhalten",
+    ],
+)
+def test_opting_in_to_messages_is_not_agreeing_to_the_terms(label: str) -> None:
+    got = plan_of(
+        field("name", "Business name"),
+        field("optin", label, "checkbox"),
+        field("terms", "I accept the terms of use", "checkbox", required=True),
+    )
+    assert got["optin"][0] != "check"
+    assert got["terms"][0] == "check"
+
+
+@pytest.mark.parametrize(
+    ("legend_billing", "legend_delivery"),
+    [
+        ("Date de facturare", "Adresă de livrare"),  # ro: "date" is data here, not a date
+        ("Fakturační údaje", "Doručovací adresa"),
+        ("Billing details", "Shipping address"),
+        ("Rechnungsadresse", "Lieferadresse"),
+    ],
+)
+def test_a_checkouts_billing_person_is_kept_and_the_delivery_recipient_left(
+    legend_billing: str, legend_delivery: str
+) -> None:
+    got = plan_of(
+        in_block("b_name", "Nume / Jméno / Name", legend_billing),
+        in_block("b_street", "Adresa / Ulice / Street", legend_billing),
+        in_block("b_city", "Oraș / Město / City", legend_billing),
+        in_block("d_name", "Nume / Jméno / Name", legend_delivery),
+        in_block("d_street", "Adresa / Ulice / Street", legend_delivery),
+        in_block("d_city", "Oraș / Město / City", legend_delivery),
+    )
+    assert got["b_street"] == ("fill", "address_line1")
+    assert got["b_city"] == ("fill", "city")
+    assert got["d_street"][0] != "fill" and got["d_city"][0] != "fill"
+    assert got["d_name"][0] != "fill"
+
+
+def test_romanian_date_is_still_a_date_elsewhere() -> None:
+    got = plan_of(field("name", "Business name"), field("when", "Date"), field("city", "City"))
+    assert got["when"][0] != "fill"
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Postal address (if different, e.g. PO Box)",
+        "Postanschrift (falls abweichend)",
+        "Adresse postale (si différente)",
+        "Dirección postal (si es distinta)",
+        "PO Box",
+        "Postfach",
+    ],
+)
+def test_an_address_asked_only_if_different_is_not_the_business_address(label: str) -> None:
+    got = plan_of(
+        field("street", "Street address"),
+        field("town", "Town"),
+        field("alt", label),
+    )
+    assert got["street"] == ("fill", "address_line1")
+    assert got["alt"][0] != "fill"

@@ -6,16 +6,17 @@ same spec, so keys and document order cannot drift apart.
 
     python benchmarks/mapping/fresh/gen.py
 """
+
 from __future__ import annotations
 
 import html
-import sys
-
-sys.dont_write_bytecode = True
 import importlib.util
 import json
 import re
+import sys
 from pathlib import Path
+
+sys.dont_write_bytecode = True
 
 HERE = Path(__file__).resolve().parent
 E = html.escape
@@ -25,8 +26,23 @@ class F:
     """One field. t = truth value. kind: text email tel url number password date time file
     textarea select multi radio check checks. how: for wrap aria ph lby none td dt."""
 
-    def __init__(self, name, label, t=None, kind="text", how=None, id=None, opts=None,
-                 req=False, ph=None, help=None, attrs="", hide=None, ml=None, ac=None):
+    def __init__(
+        self,
+        name,
+        label,
+        t=None,
+        kind="text",
+        how=None,
+        id=None,
+        opts=None,
+        req=False,
+        ph=None,
+        help=None,
+        attrs="",
+        hide=None,
+        ml=None,
+        ac=None,
+    ):
         self.__dict__.update(locals())
         del self.__dict__["self"]
 
@@ -58,15 +74,37 @@ def _opts(opts):
 
 
 class Page:
-    def __init__(self, name, lang, kind, title, forms, css="", top="", bottom="", how="for",
-                 layout="div", row="row", note=""):
+    def __init__(
+        self,
+        name,
+        lang,
+        kind,
+        title,
+        forms,
+        css="",
+        top="",
+        bottom="",
+        how="for",
+        layout="div",
+        row="row",
+        note="",
+    ):
         self.__dict__.update(locals())
         del self.__dict__["self"]
 
 
 class Form:
-    def __init__(self, items, attrs='method="post"', how=None, layout=None, row=None,
-                 before="", after="", submit="Submit"):
+    def __init__(
+        self,
+        items,
+        attrs='method="post"',
+        how=None,
+        layout=None,
+        row=None,
+        before="",
+        after="",
+        submit="Submit",
+    ):
         self.__dict__.update(locals())
         del self.__dict__["self"]
 
@@ -108,9 +146,13 @@ def render(page: Page):
             if f.id:
                 ids.add(f.id)
             star = ' <span class="req">*</span>' if f.req else ""
-            reqa = " required" if f.req == True else ""  # req="star": marker only
+            reqa = " required" if f.req is True else ""  # req="star": marker only
             ph = f' placeholder="{E(f.ph)}"' if f.ph else ""
-            if how == "ph" and not f.ph and f.kind not in ("select", "multi", "radio", "check", "checks", "file"):
+            if (
+                how == "ph"
+                and not f.ph
+                and f.kind not in ("select", "multi", "radio", "check", "checks", "file")
+            ):
                 ph = f' placeholder="{E(f.label)}{" *" if f.req else ""}"'
             extra = f" {f.attrs}" if f.attrs else ""
             if f.ml:
@@ -132,19 +174,24 @@ def render(page: Page):
             if k in ("radio", "checks"):
                 typ = "radio" if k == "radio" else "checkbox"
                 items = []
-                for v, l in _opts(f.opts):
+                for v, text in _opts(f.opts):
                     oid = uid(f"{fid or f.name}-{v}")
-                    items.append(f'<label class="opt" for="{oid}"><input type="{typ}"{nm} id="{oid}" value="{E(v)}"{reqa if typ=="radio" else ""}{extra}> {E(l)}</label>')
+                    required = reqa if typ == "radio" else ""
+                    control = f'<input type="{typ}"{nm} id="{oid}" value="{E(v)}"{required}{extra}>'
+                    items.append(f'<label class="opt" for="{oid}">{control} {E(text)}</label>')
                 ctrl = '<div class="choices">' + "\n".join(items) + "</div>"
                 if how in ("lby",):
-                    ctrl = f'<div role="{"radiogroup" if typ=="radio" else "group"}"{aria}>{ctrl}</div>'
+                    role = "radiogroup" if typ == "radio" else "group"
+                    ctrl = f'<div role="{role}"{aria}>{ctrl}</div>'
                 how_eff = "group"
             else:
                 if k == "textarea":
-                    ctrl = f"<textarea{nm}{idattr} rows=\"5\"{ph}{reqa}{aria}{extra}></textarea>"
+                    ctrl = f'<textarea{nm}{idattr} rows="5"{ph}{reqa}{aria}{extra}></textarea>'
                 elif k in ("select", "multi"):
                     multi = " multiple" if k == "multi" else ""
-                    o = "".join(f'<option value="{E(v)}">{E(l)}</option>' for v, l in _opts(f.opts))
+                    o = "".join(
+                        f'<option value="{E(v)}">{E(text)}</option>' for v, text in _opts(f.opts)
+                    )
                     ctrl = f"<select{nm}{idattr}{multi}{reqa}{aria}{extra}>{o}</select>"
                 elif k == "check":
                     ctrl = f'<input type="checkbox"{nm}{idattr} value="1"{reqa}{aria}{extra}>'
@@ -186,7 +233,9 @@ def render(page: Page):
             elif f.hide == "off":
                 hide = ' style="position:absolute;left:-9999px;top:-9999px" aria-hidden="true"'
             if layout == "table":
-                body.append(f'<tr class="{rowc}"{hide}><td class="label">{lab}</td><td>{cell}</td></tr>')
+                body.append(
+                    f'<tr class="{rowc}"{hide}><td class="label">{lab}</td><td>{cell}</td></tr>'
+                )
             elif layout == "dl":
                 body.append(f"<dt{hide}>{lab}</dt><dd{hide}>{cell}</dd>")
             else:
@@ -212,9 +261,9 @@ body{{font-family:Arial,Helvetica,sans-serif;margin:0;color:#222}}
 </head>
 <body>
 {page.top}
-{chr(10).join(parts[:1]) if False else ''}"""
+{chr(10).join(parts[:1]) if False else ""}"""
     # forms may be placed by the top/bottom templates with {form0} etc.
-    tpl = page.bottom or "\n".join("{form%d}" % i for i in range(len(parts)))
+    tpl = page.bottom or "\n".join(f"{{form{i}}}" for i in range(len(parts)))
     doc += tpl.format(**{f"form{i}": p for i, p in enumerate(parts)}) + "\n</body>\n</html>\n"
     return doc, {"kind": page.kind, "language": page.lang, "fields": truth}
 
@@ -230,7 +279,8 @@ def main():
         doc, truth = render(p)
         (HERE / f"{p.name}.html").write_text(doc, encoding="utf-8")
         (HERE / f"{p.name}.truth.json").write_text(
-            json.dumps(truth, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            json.dumps(truth, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
         n = len(truth["fields"])
         m = sum(v is not None for v in truth["fields"].values())
         print(f"{p.name}: {n} ({m})")
