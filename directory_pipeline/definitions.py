@@ -19,6 +19,7 @@ from directory_pipeline.defs.analytics import (
     submission_time_chart,
     success_rate_chart,
     success_rate_history_chart,
+    time_to_submission_chart,
 )
 from directory_pipeline.defs.automation import fleet_automation
 from directory_pipeline.defs.checks import repair_job_results
@@ -81,6 +82,7 @@ defs = dg.Definitions(
         success_rate_history_chart,
         outcome_mix_chart,
         submission_time_chart,
+        time_to_submission_chart,
         live_rates,
         live_rate_chart,
         directory_health,

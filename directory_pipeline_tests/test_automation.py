@@ -18,6 +18,7 @@ AFTER_A_JOB = {
     "success_rate_history_chart",
     "outcome_mix_chart",
     "submission_time_chart",
+    "time_to_submission_chart",
     "fleet_health",
 }
 HEALTH_CHECKS = {"form_still_mapped", "success_rate_holds", "answers_reliably"}

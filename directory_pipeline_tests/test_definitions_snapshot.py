@@ -20,6 +20,7 @@ SNAPSHOT = {
         "success_rate_history_chart": None,
         "outcome_mix_chart": None,
         "submission_time_chart": None,
+        "time_to_submission_chart": None,
         "live_rates": None,
         "live_rate_chart": None,
         "directory_health": "directories",

@@ -283,7 +283,65 @@ def submission_time_png(outcomes: pd.DataFrame) -> bytes:
     return figure_png(figure)
 
 
+def hours_to_submission(outcomes: pd.DataFrame, paid_at: dict[str, Any]) -> pd.DataFrame:
+    """One row per listing the directory confirmed (`submitted` or `live`): its package and
+    the hours from the job being paid for (`paid_at`, by job id) to that confirmation."""
+    if outcomes.empty or not paid_at:
+        return pd.DataFrame(columns=pd.Index(["package", "hours"]))
+    confirmed = outcomes.loc[outcomes["status"].isin(_SUCCESS) & outcomes["submitted_at"].notna()]
+    paid = pd.to_datetime(confirmed["job_id"].astype(str).map(paid_at), utc=True)
+    hours = (pd.to_datetime(confirmed["submitted_at"], utc=True) - paid).dt.total_seconds() / 3600
+    frame = pd.DataFrame({"package": confirmed["package"].astype(str), "hours": hours})
+    return frame.dropna().loc[lambda f: f["hours"] >= 0]
+
+
+def time_to_submission_png(hours: pd.DataFrame) -> bytes:
+    """What a customer waits: hours from payment to each directory's confirmation, a box per
+    package (quartiles, whiskers at p10 and p90), labelled with the median, p90 and count."""
+    if hours.empty:
+        return message_png("no confirmed submissions yet")
+    present = set(hours["package"])
+    order = [p.value for p in Package if p.value in present]
+    order += sorted(present - set(order))
+    groups = {p: hours.loc[hours["package"] == p, "hours"].astype(float) for p in order}
+    figure, axis = _bars(len(order), width=9)
+    axis.boxplot(
+        [groups[p].to_numpy() for p in order],
+        orientation="horizontal",
+        whis=(10, 90),
+        showfliers=False,
+        widths=0.6,
+        patch_artist=True,
+        boxprops={"facecolor": "#d9f0e3", "edgecolor": "#2e9e6a"},
+        medianprops={"color": "#1f6e49", "linewidth": 2},
+        whiskerprops={"color": "#2e9e6a"},
+        capprops={"color": "#2e9e6a"},
+    )
+    axis.set_yticks(range(1, len(order) + 1))
+    axis.set_yticklabels(order, fontsize=9)
+    top = max(float(groups[p].quantile(0.9)) for p in order)
+    axis.set_xlim(0, top * 1.5 if top > 0 else 1)
+    for row, package in enumerate(order, start=1):
+        waited = groups[package]
+        median, p90 = float(waited.median()), float(waited.quantile(0.9))
+        axis.text(
+            top * 1.02 if top > 0 else 0.5,
+            row,
+            f"median {_hours(median)} · p90 {_hours(p90)} · n {len(waited)}",
+            va="center",
+            fontsize=7,
+            color="#333333",
+        )
+    axis.set_xlabel("hours from payment to the directory's confirmation")
+    _tidy(axis)
+    return figure_png(figure)
+
+
 # -- helpers -------------------------------------------------------------------------------
+
+
+def _hours(value: float) -> str:
+    return f"{value * 60:.0f} min" if value < 1 else f"{value:.1f} h"
 
 
 def _moment(outcomes: pd.DataFrame) -> pd.Series:

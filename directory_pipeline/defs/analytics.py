@@ -2,6 +2,7 @@
 live, and charts for the UI."""
 
 import base64
+import uuid
 
 import dagster as dg
 import duckdb
@@ -177,6 +178,38 @@ def outcome_mix_chart(analytics: AnalyticsResource) -> dg.MaterializeResult:
 def submission_time_chart(analytics: AnalyticsResource) -> dg.MaterializeResult:
     png = charts.submission_time_png(_outcome_rows(analytics))
     return _published_chart(analytics, png, "submission_time_chart", "seconds per attempt")
+
+
+@dg.asset(
+    deps=[listing_submission, paid_job],
+    automation_condition=AFTER_EACH_JOB,
+    group_name="analytics",
+    kinds={"matplotlib", "postgres"},
+    description=(
+        "What a customer waits: hours from the job being paid for (its `jobs` row) to each "
+        "directory's confirmation (`submitted` or `live`), a box per package labelled with "
+        "median, p90 and count. Saved as PNG."
+    ),
+)
+def time_to_submission_chart(
+    analytics: AnalyticsResource, supabase: SupabaseResource
+) -> dg.MaterializeResult:
+    outcomes = _query(
+        analytics,
+        "select job_id, package, status, submitted_at from {outcomes}",
+    )
+    job_ids = [] if outcomes.empty else sorted({str(j) for j in outcomes["job_id"]})
+    paid_at = supabase.jobs().created_at([uuid.UUID(j) for j in job_ids])
+    hours = charts.hours_to_submission(outcomes, {str(k): v for k, v in paid_at.items()})
+    png = charts.time_to_submission_png(hours)
+    published = _published_chart(analytics, png, "time_to_submission_chart", "hours to submission")
+    medians = {} if hours.empty else hours.groupby("package")["hours"].median().round(2).to_dict()
+    return dg.MaterializeResult(
+        metadata={
+            **(published.metadata or {}),
+            "median_hours_by_package": dg.MetadataValue.json(medians),
+        }
+    )
 
 
 @dg.asset(

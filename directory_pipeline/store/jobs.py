@@ -117,6 +117,16 @@ class JobStore:
             row = conn.execute("select * from jobs where id = %s", (job_id,)).fetchone()
         return JobRow.model_validate(row) if row else None
 
+    def created_at(self, job_ids: list[uuid.UUID]) -> dict[uuid.UUID, dt.datetime]:
+        """When each of `job_ids` was paid for (its row created); missing ones are left out."""
+        if not job_ids:
+            return {}
+        with self._connect() as conn:
+            rows = conn.execute(
+                "select id, created_at from jobs where id = any(%s)", (job_ids,)
+            ).fetchall()
+        return {r["id"]: r["created_at"] for r in rows}
+
     def results(self, job_id: uuid.UUID) -> list[JobResultRow]:
         with self._connect() as conn:
             rows = conn.execute(
