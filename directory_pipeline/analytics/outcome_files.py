@@ -120,6 +120,24 @@ def rewrite_outcome(
     )
 
 
+# union_by_name: files written before a column was added lack it (it reads as null).
+_OUTCOMES_SQL = (
+    "read_parquet('{root}/submissions/*/*.parquet', hive_partitioning = false, "
+    "union_by_name = true)"
+)
+
+
+def query_outcomes(root: Path, sql: str) -> pd.DataFrame:
+    """`sql` over every outcome file, read by DuckDB as the table `{outcomes}`; an empty frame
+    when there are none yet."""
+    if not any((root / "submissions").glob("*/*.parquet")):
+        return pd.DataFrame()
+    import duckdb
+
+    with duckdb.connect() as con:
+        return con.execute(sql.format(outcomes=_OUTCOMES_SQL.format(root=root))).df()
+
+
 def read_outcomes(root: Path, job_ids: list[str] | None = None) -> pd.DataFrame:
     """Every recorded outcome (optionally of some jobs) as one frame."""
     folder = root / "submissions"

@@ -5,27 +5,18 @@ import base64
 import uuid
 
 import dagster as dg
-import duckdb
 import pandas as pd
 
 from directory_pipeline.analytics import charts
+from directory_pipeline.analytics.outcome_files import query_outcomes
 from directory_pipeline.defs.automation import AFTER_EACH_JOB, WITH_ITS_INPUTS
 from directory_pipeline.defs.presence import listing_presence
 from directory_pipeline.defs.resources import AnalyticsResource, SupabaseResource
 from directory_pipeline.defs.submissions import listing_submission, paid_job
 
-# union_by_name: files written before a column was added lack it (it reads as null).
-_OUTCOMES = (
-    "read_parquet('{root}/submissions/*/*.parquet', hive_partitioning = false, "
-    "union_by_name = true)"
-)
-
 
 def _query(analytics: AnalyticsResource, sql: str) -> pd.DataFrame:
-    if not list((analytics.path / "submissions").glob("*/*.parquet")):
-        return pd.DataFrame()
-    with duckdb.connect() as con:
-        return con.execute(sql.format(outcomes=_OUTCOMES.format(root=analytics.path))).df()
+    return query_outcomes(analytics.path, sql)
 
 
 def _publish(analytics: AnalyticsResource, name: str, frame: pd.DataFrame) -> dict:

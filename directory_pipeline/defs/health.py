@@ -13,7 +13,7 @@ from typing import Any
 import dagster as dg
 import pandas as pd
 
-from directory_pipeline.analytics.outcome_files import read_outcomes
+from directory_pipeline.analytics.outcome_files import query_outcomes
 from directory_pipeline.defs.automation import AFTER_EACH_JOB, WITH_ITS_INPUTS
 from directory_pipeline.defs.partitions import DIRECTORIES, directories_partitions
 from directory_pipeline.defs.resources import (
@@ -131,7 +131,9 @@ def fleet_health(
     catalog: CatalogResource,
     health_policy: HealthPolicyResource,
 ) -> dg.MaterializeResult:
-    outcomes = read_outcomes(analytics.path)
+    outcomes = query_outcomes(analytics.path, "select * from {outcomes}")
+    if outcomes.empty:
+        outcomes = pd.DataFrame(columns=pd.Index(["directory_slug", "status", "recorded_at"]))
     store = supabase.health()
     reenabled = store.reenabled_at()
     policy = health_policy.policy()
