@@ -81,21 +81,19 @@ def health_metadata(record: DirectoryHealth) -> dict[str, Any]:
     return metadata
 
 
+_WORST_FIRST = [Severity.ERROR, Severity.WARN, Severity.OK]
+
+
 def fleet_table(records: list[DirectoryHealth], policy: HealthPolicy) -> pd.DataFrame:
     """The fleet view: one row per directory, the broken ones first."""
     rows = []
     for record in records:
         verdicts = judge(record, policy)
-        severities = [v.severity for v in verdicts]
         rows.append(
             {
                 "directory_slug": record.directory_slug,
                 "verdict": _verdict_cell(verdicts),
-                "rank": 0
-                if Severity.ERROR in severities
-                else 1
-                if Severity.WARN in severities
-                else 2,
+                "rank": min(_WORST_FIRST.index(v.severity) for v in verdicts),
                 "attempts": record.attempts,
                 "success_rate_recent": record.success_rate_recent,
                 "success_rate_30d": record.success_rate_30d,

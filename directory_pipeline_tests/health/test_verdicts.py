@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from directory_pipeline.browser.judge import Reason
+from directory_pipeline.defs.health import fleet_table
 from directory_pipeline.health.holds import held_directories
 from directory_pipeline.health.metrics import health_of
 from directory_pipeline.health.policy import HealthPolicy
@@ -208,3 +209,16 @@ def test_warnings_never_hold_a_directory() -> None:
     record = health_of("d", pd.DataFrame(rows), now=NOW, policy=POLICY)
     assert _verdicts(rows)[HealthCheck.ANSWERS_RELIABLY] is Severity.WARN
     assert held_directories({"d": record}, {}, POLICY) == {}
+
+
+def test_the_fleet_view_lists_broken_directories_first() -> None:
+    broken = [*_steady(), *[_row(5 - i, "failed", reason_code="not-processed") for i in range(3)]]
+    warned = [*_steady(), *[_row(5 - i, "failed", reason_code="not-processed") for i in range(2)]]
+    records = [
+        health_of(slug, pd.DataFrame(rows), now=NOW, policy=POLICY)
+        for slug, rows in [("a-fine", _steady()), ("b-warned", warned), ("c-broken", broken)]
+    ]
+    table = fleet_table(records, POLICY)
+    assert list(table["directory_slug"]) == ["c-broken", "b-warned", "a-fine"]
+    assert table["verdict"].iloc[0] == "error: answers_reliably"
+    assert table["verdict"].iloc[2] == "ok"
