@@ -8,6 +8,7 @@ typically 10-40 KB) and says so in a picture when there is nothing to draw yet.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -246,41 +247,19 @@ def submission_time_png(outcomes: pd.DataFrame) -> bytes:
     if timed.empty:
         return message_png(NO_OUTCOMES)
     groups = {
-        str(slug): group["duration_s"].astype(float)
+        str(slug): pd.Series(group["duration_s"], dtype=float)
         for slug, group in timed.groupby("directory_slug", sort=True)
     }
     order = sorted(groups, key=lambda slug: groups[slug].median())
-    figure, axis = _bars(len(order), width=9)
-    axis.boxplot(
-        [groups[slug].to_numpy() for slug in order],
-        orientation="horizontal",
-        whis=(10, 90),
-        showfliers=False,
-        widths=0.6,
-        patch_artist=True,
-        boxprops={"facecolor": "#cfe0f7", "edgecolor": "#3b7dd8"},
-        medianprops={"color": "#1d4f91", "linewidth": 2},
-        whiskerprops={"color": "#3b7dd8"},
-        capprops={"color": "#3b7dd8"},
+    return _box_chart(
+        groups,
+        order,
+        colours=("#cfe0f7", "#3b7dd8", "#1d4f91"),
+        unit=_seconds,
+        xlabel="seconds per attempt (box: quartiles, whiskers: p10-p90)",
+        label_size=8,
+        room=1.45,
     )
-    axis.set_yticks(range(1, len(order) + 1))
-    axis.set_yticklabels(order, fontsize=8)
-    top = max(float(groups[slug].quantile(0.9)) for slug in order)
-    axis.set_xlim(0, top * 1.45 if top > 0 else 1)
-    for row, slug in enumerate(order, start=1):
-        seconds = groups[slug]
-        median, p90 = float(seconds.median()), float(seconds.quantile(0.9))
-        axis.text(
-            top * 1.02 if top > 0 else 0.5,
-            row,
-            f"median {_seconds(median)} · p90 {_seconds(p90)} · n {len(seconds)}",
-            va="center",
-            fontsize=7,
-            color="#333333",
-        )
-    axis.set_xlabel("seconds per attempt (box: quartiles, whiskers: p10-p90)")
-    _tidy(axis)
-    return figure_png(figure)
 
 
 def hours_to_submission(outcomes: pd.DataFrame, paid_at: dict[str, Any]) -> pd.DataFrame:
@@ -304,40 +283,65 @@ def time_to_submission_png(hours: pd.DataFrame) -> bytes:
     order = [p.value for p in Package if p.value in present]
     order += sorted(present - set(order))
     groups = {p: hours.loc[hours["package"] == p, "hours"].astype(float) for p in order}
+    return _box_chart(
+        groups,
+        order,
+        colours=("#d9f0e3", "#2e9e6a", "#1f6e49"),
+        unit=_hours,
+        xlabel="hours from payment to the directory's confirmation",
+        label_size=9,
+        room=1.5,
+    )
+
+
+# -- helpers -------------------------------------------------------------------------------
+
+
+def _box_chart(
+    groups: dict[str, pd.Series],
+    order: list[str],
+    *,
+    colours: tuple[str, str, str],
+    unit: Callable[[float], str],
+    xlabel: str,
+    label_size: int,
+    room: float,
+) -> bytes:
+    """A horizontal box per group in `order` (quartiles, whiskers at p10 and p90), each
+    labelled with its median, p90 and count in `unit`. `colours`: fill, edge, median line;
+    `room`: the x range beyond the largest p90 that holds the labels."""
+    fill, edge, middle = colours
     figure, axis = _bars(len(order), width=9)
     axis.boxplot(
-        [groups[p].to_numpy() for p in order],
+        [groups[name].to_numpy() for name in order],
         orientation="horizontal",
         whis=(10, 90),
         showfliers=False,
         widths=0.6,
         patch_artist=True,
-        boxprops={"facecolor": "#d9f0e3", "edgecolor": "#2e9e6a"},
-        medianprops={"color": "#1f6e49", "linewidth": 2},
-        whiskerprops={"color": "#2e9e6a"},
-        capprops={"color": "#2e9e6a"},
+        boxprops={"facecolor": fill, "edgecolor": edge},
+        medianprops={"color": middle, "linewidth": 2},
+        whiskerprops={"color": edge},
+        capprops={"color": edge},
     )
     axis.set_yticks(range(1, len(order) + 1))
-    axis.set_yticklabels(order, fontsize=9)
-    top = max(float(groups[p].quantile(0.9)) for p in order)
-    axis.set_xlim(0, top * 1.5 if top > 0 else 1)
-    for row, package in enumerate(order, start=1):
-        waited = groups[package]
-        median, p90 = float(waited.median()), float(waited.quantile(0.9))
+    axis.set_yticklabels(order, fontsize=label_size)
+    top = max(float(groups[name].quantile(0.9)) for name in order)
+    axis.set_xlim(0, top * room if top > 0 else 1)
+    for row, name in enumerate(order, start=1):
+        values = groups[name]
+        median, p90 = float(values.median()), float(values.quantile(0.9))
         axis.text(
             top * 1.02 if top > 0 else 0.5,
             row,
-            f"median {_hours(median)} · p90 {_hours(p90)} · n {len(waited)}",
+            f"median {unit(median)} · p90 {unit(p90)} · n {len(values)}",
             va="center",
             fontsize=7,
             color="#333333",
         )
-    axis.set_xlabel("hours from payment to the directory's confirmation")
+    axis.set_xlabel(xlabel)
     _tidy(axis)
     return figure_png(figure)
-
-
-# -- helpers -------------------------------------------------------------------------------
 
 
 def _hours(value: float) -> str:
