@@ -26,7 +26,6 @@ from directory_pipeline.forms.field_text import (
     stem_matches,
 )
 from directory_pipeline.forms.field_text import texts as _texts
-from directory_pipeline.forms.language import page_languages
 from directory_pipeline.forms.options import is_language_list, option_list_kind
 from directory_pipeline.forms.plan import FieldDecision
 from directory_pipeline.forms.schema import FormField, FormSchema
@@ -253,14 +252,16 @@ class Exclusion(NamedTuple):
 
 
 @lru_cache(maxsize=64)
-def _false_friends(languages: frozenset[str]) -> frozenset[str]:
-    """Never-fill phrases that mean something else on a page in `languages`."""
-    return frozenset(
-        phrase for phrase, used_in in NEVER_FILL_FALSE_FRIENDS.items() if languages & set(used_in)
-    )
+def _never_fill(languages: frozenset[str]) -> dict[str, list[str]]:
+    """The never-fill phrases on a page in `languages`: without those that mean something
+    else in one of them (NEVER_FILL_FALSE_FRIENDS)."""
+    false = {p for p, used_in in NEVER_FILL_FALSE_FRIENDS.items() if languages & set(used_in)}
+    if not false:
+        return NEVER_FILL
+    return {kind: [p for p in phrases if p not in false] for kind, phrases in NEVER_FILL.items()}
 
 
-def _excluded(field: FormField, schema: FormSchema) -> Exclusion:
+def _excluded(field: FormField, schema: FormSchema, languages: frozenset[str]) -> Exclusion:
     """The exclusions of a field, from one pass over the never-fill phrases and word
     beginnings (in their order: the first kind found is the reason)."""
     if field.kind == "password":
@@ -272,9 +273,7 @@ def _excluded(field: FormField, schema: FormSchema) -> Exclusion:
     around = " ".join(container_tokens(field))
     first: str | None = None
     listed: str | None = None
-    false_friends = _false_friends(page_languages(schema))
-    for kind, all_phrases in NEVER_FILL.items():
-        phrases = [p for p in all_phrases if p not in false_friends]
+    for kind, phrases in _never_fill(languages).items():
         if kind == "search":
             small_form = len(schema.fields_of(field.form_index)) <= 3
             if not (small_form or field.name.lower() in SEARCH_NAMES):
@@ -378,9 +377,10 @@ def _text_decision(
     return None, ""
 
 
-def decide(field: FormField, schema: FormSchema) -> FieldDecision | None:
-    """The heuristic decision for one field; None when it is unresolved but plausible."""
-    exclusion = _excluded(field, schema)
+def decide(field: FormField, schema: FormSchema, languages: frozenset[str]) -> FieldDecision | None:
+    """The heuristic decision for one field of `schema`, a page in `languages`
+    (`page_languages`); None when it is unresolved but plausible."""
+    exclusion = _excluded(field, schema, languages)
     choice = _choice_decision(field, exclusion)
     if choice:
         return choice
@@ -399,7 +399,7 @@ def decide(field: FormField, schema: FormSchema) -> FieldDecision | None:
         return _fill(field, auto, 0.97, f"autocomplete={field.autocomplete!r}")
 
     all_text = " ".join(_texts(field))
-    text_key, how = _text_decision(field, page_languages(schema))
+    text_key, how = _text_decision(field, languages)
     if text_key:
         text_key = _adjust_for_kind(field, text_key)
         if (

@@ -6,6 +6,7 @@ from collections import Counter
 from typing import Protocol
 
 from directory_pipeline.forms.heuristics import decide, refine_in_context
+from directory_pipeline.forms.language import page_languages
 from directory_pipeline.forms.plan import FieldDecision, FormPlan
 from directory_pipeline.forms.schema import FormField, FormSchema
 
@@ -45,8 +46,9 @@ def target_form(schema: FormSchema, decisions: dict[str, FieldDecision]) -> int 
 def heuristic_plan(schema: FormSchema) -> tuple[dict[str, FieldDecision], list[FormField]]:
     decisions: dict[str, FieldDecision] = {}
     unresolved: list[FormField] = []
+    languages = page_languages(schema)  # once per page: it reads every field's words
     for field in schema.fields:
-        decision = decide(field, schema)
+        decision = decide(field, schema, languages)
         if decision is None:
             unresolved.append(field)
         else:
