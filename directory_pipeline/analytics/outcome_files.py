@@ -89,10 +89,11 @@ def recorded_outcome(root: Path, job_id: uuid.UUID, directory_slug: str) -> dict
     if not path.exists():
         return None
     row = pd.read_parquet(path).iloc[0].to_dict()
-    return {key: None if _missing(value) else value for key, value in row.items()}
+    return {key: None if is_missing(value) else value for key, value in row.items()}
 
 
-def _missing(value: object) -> bool:
+def is_missing(value: object) -> bool:
+    """Whether a cell of an outcome file holds nothing (None, NaN, NA, NaT)."""
     return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
 
 

@@ -9,6 +9,7 @@ from statistics import median
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
+from directory_pipeline.analytics.outcome_files import is_missing
 from directory_pipeline.browser.judge import Reason
 from directory_pipeline.domain import SubmissionStatus
 from directory_pipeline.health.policy import HealthPolicy
@@ -72,7 +73,7 @@ def _column(frame: pd.DataFrame, name: str) -> pd.Series:
 
 
 def _present(value: object) -> bool:
-    return value is not None and not (isinstance(value, float) and pd.isna(value))
+    return not is_missing(value)
 
 
 def health_of(
