@@ -11,9 +11,9 @@ from pydantic import BaseModel, ConfigDict
 
 from directory_pipeline.alerts.links import asset_url
 from directory_pipeline.alerts.model import Alert, AlertKind, AlertSeverity
+from directory_pipeline.health.verdicts import HEALTH_ASSET, HealthCheck
 
-HEALTH_ASSET = "directory_health"
-HEALTH_CHECKS = ("form_still_mapped", "success_rate_holds", "answers_reliably")
+HEALTH_CHECKS = tuple(check.value for check in HealthCheck)
 
 
 class CheckEvaluation(BaseModel):

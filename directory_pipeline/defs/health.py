@@ -26,10 +26,16 @@ from directory_pipeline.defs.submissions import listing_submission, paid_job
 from directory_pipeline.health.holds import held_directories
 from directory_pipeline.health.metrics import DirectoryHealth, health_of
 from directory_pipeline.health.policy import HealthPolicy
-from directory_pipeline.health.verdicts import HealthCheck, Severity, Verdict, judge
+from directory_pipeline.health.verdicts import (
+    HEALTH_ASSET,
+    HealthCheck,
+    Severity,
+    Verdict,
+    judge,
+)
 
 directory_health = dg.AssetSpec(
-    key="directory_health",
+    key=HEALTH_ASSET,
     partitions_def=directories_partitions,
     deps=[
         dg.AssetDep(

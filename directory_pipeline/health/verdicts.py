@@ -11,6 +11,9 @@ from directory_pipeline.browser.judge import Reason
 from directory_pipeline.health.metrics import DirectoryHealth
 from directory_pipeline.health.policy import HealthPolicy
 
+HEALTH_ASSET = "directory_health"
+"""The asset (one partition per directory) whose checks report these verdicts."""
+
 
 class HealthCheck(StrEnum):
     FORM_STILL_MAPPED = "form_still_mapped"
